@@ -1,0 +1,179 @@
+"""The agency's business calendar: the only place that knows what a business day is.
+
+A business day is a weekday that is neither an official holiday of the agency's
+state (the ``holidays`` package, observed dates included) nor a closure day an
+administrator entered, counted in the agency's time zone. Work received on a day
+is due at the close of business on the Nth business day after that calendar day
+(DOMAIN.md: "end of next business day at the latest").
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+import holidays as holiday_calendars
+from django.conf import settings
+from django.utils import timezone
+
+
+def agency_zone() -> ZoneInfo:
+    return ZoneInfo(settings.AGENCY_TIME_ZONE)
+
+
+@lru_cache(maxsize=16)
+def _official_holidays(country: str, subdivision: str, year: int) -> frozenset[date]:
+    calendar = holiday_calendars.country_holidays(country, subdiv=subdivision or None, years=year, observed=True)
+    return frozenset(calendar.keys())
+
+
+def official_holiday_name(day: date) -> str | None:
+    calendar = holiday_calendars.country_holidays(
+        settings.AGENCY_HOLIDAY_COUNTRY, subdiv=settings.AGENCY_HOLIDAY_SUBDIVISION or None, years=day.year
+    )
+    return calendar.get(day)
+
+
+def _closure_days(first: date, last: date) -> frozenset[date]:
+    from portal.followups.models import ClosureDay
+
+    return frozenset(ClosureDay.objects.filter(day__range=(first, last)).values_list("day", flat=True))
+
+
+class _Calendar:
+    """Closure days for a window, loaded once, so a deadline costs one query."""
+
+    def __init__(self, first: date, last: date):
+        self.closures = _closure_days(first, last)
+
+    def is_business_day(self, day: date) -> bool:
+        if day.weekday() >= 5:
+            return False
+        official = _official_holidays(settings.AGENCY_HOLIDAY_COUNTRY, settings.AGENCY_HOLIDAY_SUBDIVISION, day.year)
+        return day not in official and day not in self.closures
+
+
+def _window(day: date, business_days: int) -> _Calendar:
+    # Generous enough for weekends, a holiday season and a run of closures.
+    return _Calendar(day - timedelta(days=7), day + timedelta(days=business_days * 2 + 60))
+
+
+def _require_aware(moment: datetime, name: str) -> None:
+    if not isinstance(moment, datetime):
+        raise TypeError(f"{name} must be a datetime, not {type(moment).__name__}.")
+    if timezone.is_naive(moment):
+        raise ValueError(f"{name} must be an aware datetime; a naive one has no agency time zone.")
+
+
+def local_date(moment: datetime) -> date:
+    _require_aware(moment, "moment")
+    return moment.astimezone(agency_zone()).date()
+
+
+def close_of_business(day: date) -> datetime:
+    return datetime.combine(day, settings.AGENCY_OFFICE_CLOSES, tzinfo=agency_zone())
+
+
+def opening_of_business(day: date) -> datetime:
+    return datetime.combine(day, settings.AGENCY_OFFICE_OPENS, tzinfo=agency_zone())
+
+
+def is_business_day(day: date) -> bool:
+    return _Calendar(day, day).is_business_day(day)
+
+
+def next_business_day(day: date) -> date:
+    calendar = _window(day, 1)
+    day += timedelta(days=1)
+    while not calendar.is_business_day(day):
+        day += timedelta(days=1)
+    return day
+
+
+def deadline(received_at: datetime, business_days: int) -> datetime:
+    """Close of business on the ``business_days``-th business day after the day of receipt.
+
+    With zero business days the work is due at close of business today, or on the
+    next business day when it arrived on a day the office is closed.
+    """
+    _require_aware(received_at, "received_at")
+    if isinstance(business_days, bool) or not isinstance(business_days, int) or business_days < 0:
+        raise ValueError("business_days must be a whole number of days, zero or more.")
+    day = local_date(received_at)
+    calendar = _window(day, business_days)
+    if business_days == 0:
+        while not calendar.is_business_day(day):
+            day += timedelta(days=1)
+        return close_of_business(day)
+    counted = 0
+    while counted < business_days:
+        day += timedelta(days=1)
+        if calendar.is_business_day(day):
+            counted += 1
+    return close_of_business(day)
+
+
+def subtract_office_hours(moment: datetime, hours: float) -> datetime:
+    """The moment that lies ``hours`` office hours before ``moment``.
+
+    Used for "remind the owner two office hours before the deadline": a deadline
+    at 09:00 on Monday is reminded at 16:00 on Friday, not at 07:00 on Monday.
+    """
+    _require_aware(moment, "moment")
+    remaining = timedelta(hours=hours)
+    local = moment.astimezone(agency_zone())
+    day = local.date()
+    calendar = _window(day - timedelta(days=30), 30)
+    cursor = min(local, close_of_business(day))
+    while True:
+        if calendar.is_business_day(day):
+            opens = opening_of_business(day)
+            available = max(cursor - opens, timedelta(0))
+            if available >= remaining:
+                return cursor - remaining
+            remaining -= available
+        day -= timedelta(days=1)
+        cursor = close_of_business(day)
+
+
+def office_hours_between(start: datetime, end: datetime) -> timedelta:
+    """Office time between two moments: what a worker really has left before a deadline."""
+    return office_hours_until(start, [end])[0]
+
+
+def office_hours_until(start: datetime, ends: list[datetime]) -> list[timedelta]:
+    """Office time from ``start`` to each of ``ends``, with one look at the closure days."""
+    _require_aware(start, "start")
+    for end in ends:
+        _require_aware(end, "end")
+    later = [end for end in ends if end > start]
+    if not later:
+        return [timedelta(0) for _ in ends]
+    first, last = local_date(start), local_date(max(later))
+    calendar = _Calendar(first, last)
+    open_days = [
+        first + timedelta(days=offset)
+        for offset in range((last - first).days + 1)
+        if calendar.is_business_day(first + timedelta(days=offset))
+    ]
+
+    def between(end: datetime) -> timedelta:
+        total = timedelta(0)
+        for day in open_days:
+            window_start = max(start, opening_of_business(day))
+            window_end = min(end, close_of_business(day))
+            if window_end > window_start:
+                total += window_end - window_start
+        return total
+
+    return [between(end) if end > start else timedelta(0) for end in ends]
+
+
+def start_of_week(moment: datetime) -> date:
+    day = local_date(moment)
+    return day - timedelta(days=day.weekday())
+
+
+def local_time(moment: datetime) -> time:
+    return moment.astimezone(agency_zone()).time()

@@ -1,0 +1,28 @@
+"""The Celery app and the one beat schedule of the portal."""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+
+from django.conf import settings  # noqa: E402  (needs DJANGO_SETTINGS_MODULE)
+
+app = Celery("portal")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+app.conf.beat_schedule = {
+    "sweep-the-follow-up-ledger": {
+        "task": "portal.followups.tasks.sweep_commitments_task",
+        "schedule": float(settings.PORTAL_SWEEP_SECONDS),
+    },
+    "apply-absences": {
+        "task": "portal.accounts.tasks.apply_absences_task",
+        "schedule": 300.0,
+    },
+    "redeliver-notifications": {
+        "task": "portal.notifications.tasks.deliver_pending_notifications_task",
+        "schedule": 120.0,
+    },
+}

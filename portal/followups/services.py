@@ -1,0 +1,350 @@
+"""Every write to the follow-up ledger: open, meet, reassign, cancel, chase, sweep.
+
+The domain apps call these; none of them computes a deadline (portal.business_days does).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from portal import business_days
+from portal.accounts.models import Role, User
+from portal.accounts.services import effective_owner
+from portal.notifications.models import Notification
+from portal.notifications.services import NotificationSpec, queue_notifications
+
+from . import policies
+from .models import ClosureDay, Commitment, CommitmentEvent, ServiceStandard, Step
+
+
+class UnknownStandard(LookupError):
+    def __init__(self, code: str):
+        super().__init__(f"There is no service standard with the code {code!r}; an administrator adds standards.")
+        self.code = code
+
+
+def get_standard(code: str) -> ServiceStandard:
+    try:
+        return ServiceStandard.objects.get(code=code)
+    except ServiceStandard.DoesNotExist:
+        raise UnknownStandard(code) from None
+
+
+def _step_times(commitment: Commitment) -> list[tuple[str, datetime]]:
+    steps = [(Step.OVERDUE, commitment.due_at), (Step.ESCALATE, commitment.escalate_at)]
+    if commitment.remind_at is not None:
+        steps.insert(0, (Step.REMIND, commitment.remind_at))
+    return steps
+
+
+def _following_step(commitment: Commitment, now: datetime) -> tuple[str, datetime | None]:
+    for step, at in _step_times(commitment):
+        if at > now:
+            return step, at
+    return "", None
+
+
+@transaction.atomic
+def open_commitment(
+    *,
+    standard: str,
+    subject: models.Model,
+    owner: User,
+    household=None,
+    owed_to_name: str = "",
+    received_at: datetime | None = None,
+    actor: User | None = None,
+    now: datetime | None = None,
+) -> Commitment:
+    """Record a promise at the moment the work arrives, with its deadline from the one calendar."""
+    now = now or timezone.now()
+    received_at = received_at or now
+    rule = get_standard(standard)
+    if household is None and not owed_to_name:
+        raise ValidationError(_("A promise must be owed to a household or a named person."))
+    due_at = business_days.deadline(received_at, rule.business_days)
+    remind_at = business_days.subtract_office_hours(due_at, float(rule.remind_office_hours_before))
+    escalate_at = business_days.deadline(due_at, rule.escalate_after_business_days)
+    worker = effective_owner(owner, on=business_days.local_date(now))
+    commitment = Commitment(
+        standard=rule,
+        subject_type=ContentType.objects.get_for_model(subject),
+        subject_id=subject.pk,
+        household=household,
+        owed_to_name=owed_to_name,
+        owner=worker,
+        covering_for=owner if worker != owner else None,
+        opened_at=received_at,
+        remind_at=remind_at if remind_at > received_at else None,
+        due_at=due_at,
+        escalate_at=escalate_at,
+    )
+    commitment.next_step, commitment.next_step_at = _following_step(commitment, received_at)
+    commitment.save()
+    CommitmentEvent.objects.create(commitment=commitment, kind=CommitmentEvent.Kind.OPENED, at=now, actor=actor)
+    return commitment
+
+
+def open_commitments_for(subject: models.Model) -> models.QuerySet[Commitment]:
+    return Commitment.objects.filter(
+        subject_type=ContentType.objects.get_for_model(subject), subject_id=subject.pk, status=Commitment.Status.OPEN
+    )
+
+
+@transaction.atomic
+def meet_commitment(*, commitment: Commitment, actor: User, now: datetime | None = None) -> Commitment:
+    """Mark a promise kept. Meeting it twice changes nothing: the first time stands."""
+    now = now or timezone.now()
+    if not policies.can_meet(actor, commitment):
+        raise PermissionDenied(_("You cannot mark this promise as met."))
+    commitment = Commitment.objects.select_for_update().get(pk=commitment.pk)
+    if commitment.status != Commitment.Status.OPEN:
+        return commitment
+    commitment.status = Commitment.Status.MET
+    commitment.met_at = now
+    commitment.met_by = actor
+    commitment.late = now > commitment.due_at
+    commitment.next_step, commitment.next_step_at = "", None
+    commitment.save(update_fields=["status", "met_at", "met_by", "late", "next_step", "next_step_at"])
+    CommitmentEvent.objects.create(commitment=commitment, kind=CommitmentEvent.Kind.MET, at=now, actor=actor)
+    return commitment
+
+
+def meet_commitments_for(*, subject: models.Model, actor: User, now: datetime | None = None) -> int:
+    """Meet every open promise about one subject (a reply meets the reply promise of its thread)."""
+    met = 0
+    for commitment in open_commitments_for(subject):
+        meet_commitment(commitment=commitment, actor=actor, now=now)
+        met += 1
+    return met
+
+
+@transaction.atomic
+def reassign_commitment(
+    *, commitment: Commitment, to_owner: User, actor: User, note: str = "", now: datetime | None = None
+) -> Commitment:
+    """Hand a promise to a colleague. The deadline does not move; the history keeps who had it."""
+    now = now or timezone.now()
+    if not policies.can_reassign(actor, commitment):
+        raise PermissionDenied(_("You cannot hand this promise to someone else."))
+    if not to_owner.is_agency_staff or not to_owner.is_active:
+        raise ValidationError(_("A promise can only be handed to an active member of staff."))
+    commitment = Commitment.objects.select_for_update().get(pk=commitment.pk)
+    if commitment.status != Commitment.Status.OPEN:
+        raise ValidationError(_("This promise is already closed."))
+    if commitment.owner_id == to_owner.pk:
+        return commitment
+    _hand_over(commitment, to_owner=to_owner, actor=actor, note=note, now=now, covering_for=None)
+    return commitment
+
+
+def _hand_over(commitment: Commitment, *, to_owner: User, actor, note: str, now: datetime, covering_for) -> None:
+    previous = commitment.owner
+    commitment.owner = to_owner
+    commitment.covering_for = covering_for
+    commitment.save(update_fields=["owner", "covering_for"])
+    CommitmentEvent.objects.create(
+        commitment=commitment,
+        kind=CommitmentEvent.Kind.REASSIGNED,
+        at=now,
+        actor=actor,
+        from_owner=previous,
+        to_owner=to_owner,
+        note=note[:300],
+    )
+    queue_notifications(
+        [
+            NotificationSpec(
+                recipient=to_owner,
+                kind=Notification.Kind.REASSIGNED,
+                commitment=commitment,
+                context=_commitment_context(commitment) | {"from": str(previous)},
+                link=_staff_link(commitment),
+            )
+        ],
+        now=now,
+    )
+
+
+def hand_over_for_absence(*, commitment: Commitment, cover: User, away: User, now: datetime) -> None:
+    _hand_over(commitment, to_owner=cover, actor=None, note=_("Covering while %(name)s is away") % {"name": away}, now=now, covering_for=away)
+
+
+def hand_back_after_absence(*, commitment: Commitment, now: datetime) -> None:
+    _hand_over(commitment, to_owner=commitment.covering_for, actor=None, note=_("Back from absence"), now=now, covering_for=None)
+
+
+@transaction.atomic
+def cancel_commitment(*, commitment: Commitment, actor: User, reason: str, now: datetime | None = None) -> Commitment:
+    now = now or timezone.now()
+    if not policies.can_reassign(actor, commitment):
+        raise PermissionDenied(_("You cannot cancel this promise."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("Say why this promise no longer applies."))
+    commitment = Commitment.objects.select_for_update().get(pk=commitment.pk)
+    if commitment.status != Commitment.Status.OPEN:
+        return commitment
+    commitment.status = Commitment.Status.CANCELLED
+    commitment.cancelled_reason = reason[:300]
+    commitment.next_step, commitment.next_step_at = "", None
+    commitment.save(update_fields=["status", "cancelled_reason", "next_step", "next_step_at"])
+    CommitmentEvent.objects.create(
+        commitment=commitment, kind=CommitmentEvent.Kind.CANCELLED, at=now, actor=actor, note=reason[:300]
+    )
+    return commitment
+
+
+@dataclass(frozen=True)
+class ChaseResult:
+    notified: bool
+    chased_at: datetime
+
+
+@transaction.atomic
+def chase_commitment(*, commitment: Commitment, actor: User, now: datetime | None = None) -> ChaseResult:
+    """A family presses "Still waiting?" on a promise past its deadline: the supervisor hears, once."""
+    now = now or timezone.now()
+    if not policies.can_chase(actor, commitment, now=now):
+        raise PermissionDenied(_("You can ask about a promise once its deadline has passed."))
+    commitment = Commitment.objects.select_for_update().select_related("owner__team__supervisor").get(pk=commitment.pk)
+    previous = CommitmentEvent.objects.filter(commitment=commitment, kind=CommitmentEvent.Kind.FAMILY_CHASED).first()
+    if previous is not None:
+        return ChaseResult(notified=False, chased_at=previous.at)
+    CommitmentEvent.objects.create(commitment=commitment, kind=CommitmentEvent.Kind.FAMILY_CHASED, at=now, actor=actor)
+    context = _commitment_context(commitment)
+    queue_notifications(
+        [
+            NotificationSpec(recipient=person, kind=Notification.Kind.FAMILY_CHASED, commitment=commitment, context=context, link=_staff_link(commitment))
+            for person in {supervisor_of(commitment.owner) or commitment.owner, commitment.owner}
+        ],
+        now=now,
+    )
+    return ChaseResult(notified=True, chased_at=now)
+
+
+# --- The sweep ---------------------------------------------------------------------
+
+
+def supervisor_of(worker: User) -> User | None:
+    team = worker.team
+    if team is None or team.supervisor_id is None or team.supervisor_id == worker.pk:
+        return _next_level_of(worker)
+    return team.supervisor
+
+
+def _next_level_of(worker: User) -> User | None:
+    team = worker.team
+    if team is not None and team.office.program_manager_id and team.office.program_manager_id != worker.pk:
+        return team.office.program_manager
+    return None
+
+
+def _administrators() -> list[User]:
+    return list(User.objects.filter(role=Role.ADMINISTRATOR, is_active=True).order_by("pk"))
+
+
+def _commitment_context(commitment: Commitment) -> dict:
+    return {
+        "standard": commitment.standard.code,
+        "standard_name": commitment.standard.name,
+        "standard_name_es": commitment.standard.name_es,
+        "owed_to": str(commitment.household) if commitment.household_id else commitment.owed_to_name,
+        "owner": str(commitment.owner),
+        "due_at": commitment.due_at.isoformat(),
+    }
+
+
+def _staff_link(commitment: Commitment) -> str:
+    from django.urls import reverse
+
+    return reverse("followups:commitment", args=[commitment.pk])
+
+
+def _notifications_for_step(commitment: Commitment, step: str, admins: list[User]) -> list[NotificationSpec]:
+    context = _commitment_context(commitment)
+    link = _staff_link(commitment)
+    owner = commitment.owner
+
+    def spec(person, kind):
+        return NotificationSpec(recipient=person, kind=kind, commitment=commitment, context=context, link=link)
+
+    if step == Step.REMIND:
+        return [spec(owner, Notification.Kind.DUE_SOON)]
+    if step == Step.OVERDUE:
+        specs = [spec(owner, Notification.Kind.OVERDUE_OWNER)]
+        supervisor = supervisor_of(owner)
+        for person in [supervisor] if supervisor else admins:
+            if person != owner:
+                specs.append(spec(person, Notification.Kind.OVERDUE_SUPERVISOR))
+        return specs
+    next_level = _next_level_of(owner)
+    return [spec(person, Notification.Kind.ESCALATED) for person in ([next_level] if next_level else admins)]
+
+
+@dataclass
+class SweepResult:
+    steps_taken: int = 0
+    notifications: int = 0
+    batches: int = 0
+
+
+def sweep_commitments(*, now: datetime | None = None, batch_size: int = 500) -> SweepResult:
+    """Remind before the deadline, tell the supervisor when it passes, the next level a business day on.
+
+    Each batch is claimed with SELECT … FOR UPDATE SKIP LOCKED, and each step is
+    written as a CommitmentEvent under a unique (commitment, kind) constraint in the
+    same transaction that queues its notifications: two sweeps at once, a retry, or
+    a worker killed half-way cannot send a step twice.
+    """
+    now = now or timezone.now()
+    result = SweepResult()
+    admins: list[User] | None = None
+    while True:
+        with transaction.atomic():
+            batch = list(
+                Commitment.objects.select_for_update(skip_locked=True, of=("self",))
+                .filter(status=Commitment.Status.OPEN, next_step_at__lte=now)
+                .select_related("standard", "household", "owner__team__supervisor", "owner__team__office__program_manager")
+                .order_by("next_step_at", "pk")[:batch_size]
+            )
+            if not batch:
+                return result
+            if admins is None:
+                admins = _administrators()
+            already = set(
+                CommitmentEvent.objects.filter(
+                    commitment__in=batch, kind__in=[Step.REMIND, Step.OVERDUE, Step.ESCALATE]
+                ).values_list("commitment_id", "kind")
+            )
+            events, specs = [], []
+            for commitment in batch:
+                due_steps = [step for step, at in _step_times(commitment) if at <= now]
+                if len(due_steps) > 1:
+                    # A sweep that catches up sends no "due soon" for a promise already overdue,
+                    # but the owner and supervisor still hear before the next level does.
+                    due_steps = [step for step in due_steps if step != Step.REMIND]
+                for step in due_steps:
+                    if (commitment.pk, step) not in already:
+                        events.append(CommitmentEvent(commitment=commitment, kind=step, at=now))
+                        specs.extend(_notifications_for_step(commitment, step, admins))
+                commitment.next_step, commitment.next_step_at = _following_step(commitment, now)
+            CommitmentEvent.objects.bulk_create(events)
+            queue_notifications(specs, now=now)
+            Commitment.objects.bulk_update(batch, ["next_step", "next_step_at"])
+            result.steps_taken += len(events)
+            result.notifications += len(specs)
+            result.batches += 1
+
+
+@transaction.atomic
+def add_closure_day(*, day, reason: str) -> ClosureDay:
+    closure, _created = ClosureDay.objects.update_or_create(day=day, defaults={"reason": reason})
+    return closure

@@ -1,0 +1,76 @@
+"""The words of each kind of notification, in the reader's language.
+
+Only names of standards and families, dates and people's names: never a child's
+name or anything about a child (a link leads to the details, behind a login).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.utils import formats
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from portal import business_days
+
+from .models import Notification
+
+
+def _when(iso: str | None) -> str:
+    if not iso:
+        return ""
+    moment = datetime.fromisoformat(iso).astimezone(business_days.agency_zone())
+    return formats.date_format(moment, "l j F Y, g:i A") if get_language() == "en" else formats.date_format(
+        moment, "l j \\d\\e F \\d\\e Y, H:i"
+    )
+
+
+def headline_and_text(notification: Notification) -> tuple[str, str]:
+    c = notification.context
+    standard = c.get("standard_name_es") if get_language() == "es" and c.get("standard_name_es") else c.get("standard_name", "")
+    values = {"standard": standard, "owed_to": c.get("owed_to", ""), "due": _when(c.get("due_at")), "owner": c.get("owner", "")}
+    kind = notification.kind
+    if kind == Notification.Kind.DUE_SOON:
+        return (
+            _("Due soon: %(standard)s") % values,
+            _("%(standard)s for %(owed_to)s is due by %(due)s.") % values,
+        )
+    if kind == Notification.Kind.OVERDUE_OWNER:
+        return (
+            _("Overdue: %(standard)s") % values,
+            _("%(standard)s for %(owed_to)s was due by %(due)s. Please do it now, or hand it to a colleague.") % values,
+        )
+    if kind == Notification.Kind.OVERDUE_SUPERVISOR:
+        return (
+            _("Overdue in your team: %(standard)s") % values,
+            _("%(owner)s has not yet met “%(standard)s” for %(owed_to)s, due by %(due)s.") % values,
+        )
+    if kind == Notification.Kind.ESCALATED:
+        return (
+            _("Still open a business day late: %(standard)s") % values,
+            _("“%(standard)s” for %(owed_to)s, owned by %(owner)s, was due by %(due)s and is still open.") % values,
+        )
+    if kind == Notification.Kind.FAMILY_CHASED:
+        return (
+            _("%(owed_to)s is still waiting") % values,
+            _("%(owed_to)s asked about “%(standard)s”, due by %(due)s and owned by %(owner)s.") % values,
+        )
+    if kind == Notification.Kind.REASSIGNED:
+        values["from"] = c.get("from", "")
+        return (
+            _("Handed to you: %(standard)s") % values,
+            _("%(from)s handed you “%(standard)s” for %(owed_to)s. It is still due by %(due)s.") % values,
+        )
+    if kind == Notification.Kind.INVITATION:
+        values["household"] = c.get("household", "")
+        values["days"] = c.get("valid_days", "")
+        return (
+            _("Your invitation to the resource family portal"),
+            _(
+                "The agency invites you, as a member of %(household)s, to the resource family portal. "
+                "Open the link within %(days)s days to choose your password."
+            )
+            % values,
+        )
+    return (_("An update from the agency"), _("There is something new for you in the portal."))

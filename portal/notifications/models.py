@@ -1,0 +1,61 @@
+"""Stored notifications: the outbox every e-mail is delivered from."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Notification(models.Model):
+    class Kind(models.TextChoices):
+        DUE_SOON = "due_soon", _("A promise is due soon")
+        OVERDUE_OWNER = "overdue_owner", _("A promise is overdue")
+        OVERDUE_SUPERVISOR = "overdue_supervisor", _("A promise in your team is overdue")
+        ESCALATED = "escalated", _("A promise is still open a business day late")
+        FAMILY_CHASED = "family_chased", _("A family is still waiting")
+        REASSIGNED = "reassigned", _("A promise was handed to you")
+        PROMISE_KEPT = "promise_kept", _("We did what we promised")
+        INVITATION = "invitation", _("You are invited to the portal")
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications", null=True, blank=True
+    )
+    email_to = models.EmailField(blank=True, help_text=_("For someone without an account yet (an invitation)."))
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    # Only what the message needs: names of standards and families, dates, a link. Never child data.
+    context = models.JSONField(default=dict, blank=True)
+    link = models.CharField(_("link"), max_length=500, blank=True)
+    commitment = models.ForeignKey(
+        "followups.Commitment", null=True, blank=True, on_delete=models.SET_NULL, related_name="notifications"
+    )
+    created_at = models.DateTimeField(_("created"))
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+    send_email = models.BooleanField(default=True)
+    deliver_after = models.DateTimeField(help_text=_("Quiet hours hold e-mail to families until this moment."))
+    sending_since = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(_("e-mailed"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["recipient", "read_at"], name="notification_unread_idx"),
+            models.Index(
+                fields=["deliver_after"],
+                condition=Q(send_email=True, emailed_at__isnull=True),
+                name="notification_outbox_idx",
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(recipient__isnull=False) | ~Q(email_to=""), name="notification_has_someone_to_reach"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} → {self.recipient or self.email_to}"

@@ -1,0 +1,35 @@
+from datetime import timedelta
+
+from django import template
+from django.utils.translation import gettext as _
+
+register = template.Library()
+
+
+@register.filter
+def office_time(left: timedelta | None) -> str:
+    """Office hours and minutes, as a worker counts them: "3 h 20 min"."""
+    if not left:
+        return _("none")
+    minutes = int(left.total_seconds() // 60)
+    hours, minutes = divmod(minutes, 60)
+    if hours:
+        return _("%(hours)d h %(minutes)02d min") % {"hours": hours, "minutes": minutes}
+    return _("%(minutes)d min") % {"minutes": minutes}
+
+
+@register.filter
+def percent_of(value: int, total: int) -> int:
+    return round(100 * value / total) if total else 0
+
+
+@register.inclusion_tag("components/_bar_chart.html")
+def bar_chart(rows, *, label_attr: str, value_attr: str, title: str, description: str):
+    """A small, accessible SVG bar chart of percentages, drawn on the server: no script, no build step."""
+    bars = []
+    for index, row in enumerate(rows):
+        value = getattr(row, value_attr)
+        label = getattr(row, label_attr)
+        height = round(value * 1.5)
+        bars.append({"x": index * 80 + 15, "y": 170 - height, "height": height, "value": value, "label": label, "text_x": index * 80 + 40})
+    return {"bars": bars, "width": max(len(bars), 1) * 80, "title": title, "description": description}

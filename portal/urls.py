@@ -1,0 +1,14 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from . import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("accounts/", include("allauth.urls")),
+    path("people/", include("portal.accounts.urls")),
+    path("notifications/", include("portal.notifications.urls")),
+    path("", include("portal.followups.urls")),
+    path("messages/", include("messaging.urls")),
+    path("admin/", admin.site.urls),
+]
