@@ -16,8 +16,21 @@ def chicago(*args) -> datetime:
 
 
 @pytest.fixture(autouse=True)
+def _celery_runs_tasks_in_process():
+    """Unit tests run queued tasks in the test process; tests/integration starts a real worker."""
+    from portal.celery import app
+
+    previous = app.conf.task_always_eager, app.conf.task_eager_propagates
+    app.conf.task_always_eager = app.conf.task_eager_propagates = True
+    yield
+    app.conf.task_always_eager, app.conf.task_eager_propagates = previous
+
+
+@pytest.fixture(autouse=True)
 def _email_and_storage(settings, tmp_path):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    # A deliberately slow hash protects real passwords; tests need speed, not protection.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.STORAGES = {**settings.STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
 
@@ -76,3 +89,20 @@ def other_family(office):
     return ParentFactory(
         household=HouseholdFactory(name="The Johnson family", county=office.county), last_name="Johnson", email="johnson@family.test"
     )
+
+
+@pytest.fixture
+def open_promise(db, household, caseworker):
+    """Open a promise to call the Garcia family back, received at a given moment."""
+    from messaging.models import ContactRecord
+    from portal.followups.services import open_commitment
+
+    def make(received_at, *, owner=None, standard="return-call", now=None):
+        record = ContactRecord.objects.create(
+            household=household, kind=ContactRecord.Kind.CALL, received_at=received_at, summary="Please call", recorded_by=owner or caseworker
+        )
+        return open_commitment(
+            standard=standard, subject=record, owner=owner or caseworker, household=household, received_at=received_at, now=now or received_at
+        )
+
+    return make

@@ -214,7 +214,7 @@ def chase_commitment(*, commitment: Commitment, actor: User, now: datetime | Non
     now = now or timezone.now()
     if not policies.can_chase(actor, commitment, now=now):
         raise PermissionDenied(_("You can ask about a promise once its deadline has passed."))
-    commitment = Commitment.objects.select_for_update().select_related("owner__team__supervisor").get(pk=commitment.pk)
+    commitment = Commitment.objects.select_for_update(of=("self",)).select_related("owner__team__supervisor").get(pk=commitment.pk)
     previous = CommitmentEvent.objects.filter(commitment=commitment, kind=CommitmentEvent.Kind.FAMILY_CHASED).first()
     if previous is not None:
         return ChaseResult(notified=False, chased_at=previous.at)

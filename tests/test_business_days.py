@@ -1,0 +1,107 @@
+"""The agency's calendar: due at close of business on the Nth business day after receipt."""
+
+from datetime import date, datetime, timedelta, timezone as dt_timezone
+
+import pytest
+
+from portal import business_days
+from portal.business_days import deadline, is_business_day
+from portal.followups.models import ClosureDay
+from tests.conftest import chicago
+
+pytestmark = pytest.mark.django_db
+
+
+def test_friday_afternoon_before_memorial_day_is_due_tuesday():
+    assert deadline(chicago(2027, 5, 28, 16, 30), 1) == chicago(2027, 6, 1, 17, 0)
+
+
+def test_monday_morning_is_due_tuesday_at_close():
+    assert deadline(chicago(2027, 11, 22, 9, 0), 1) == chicago(2027, 11, 23, 17, 0)
+
+
+def test_letter_with_five_business_days_skips_memorial_day():
+    assert deadline(chicago(2027, 5, 24, 10, 0), 5) == chicago(2027, 6, 1, 17, 0)
+
+
+def test_work_received_on_saturday_is_due_tuesday():
+    assert deadline(chicago(2027, 3, 6, 11, 0), 1) == chicago(2027, 3, 8, 17, 0)
+
+
+def test_work_received_after_close_counts_from_that_calendar_day():
+    assert deadline(chicago(2027, 3, 3, 22, 15), 1) == chicago(2027, 3, 4, 17, 0)
+
+
+def test_observed_holiday_on_friday_is_skipped():
+    # Independence Day 2027 falls on a Sunday and is observed on Monday 5 July.
+    assert not is_business_day(date(2027, 7, 5))
+    assert deadline(chicago(2027, 7, 2, 12, 0), 1) == chicago(2027, 7, 6, 17, 0)
+
+
+def test_mississippi_state_holiday_is_skipped():
+    # Confederate Memorial Day, last Monday of April, is an official Mississippi holiday.
+    assert not is_business_day(date(2027, 4, 26))
+
+
+def test_thanksgiving_is_skipped():
+    assert deadline(chicago(2027, 11, 24, 9, 0), 1) == chicago(2027, 11, 26, 17, 0)
+
+
+def test_administrator_closure_day_moves_the_deadline():
+    before = deadline(chicago(2027, 2, 8, 9, 0), 1)
+    ClosureDay.objects.create(day=date(2027, 2, 9), reason="Ice storm")
+    assert before == chicago(2027, 2, 9, 17, 0)
+    assert deadline(chicago(2027, 2, 8, 9, 0), 1) == chicago(2027, 2, 10, 17, 0)
+
+
+def test_deadline_across_spring_forward_is_five_pm_local():
+    due = deadline(chicago(2027, 3, 12, 15, 0), 1)  # Friday; clocks change Sunday 14 March
+    assert due == chicago(2027, 3, 15, 17, 0)
+    assert due.utcoffset() == timedelta(hours=-5)
+
+
+def test_deadline_across_fall_back_is_five_pm_local():
+    due = deadline(chicago(2027, 11, 5, 15, 0), 1)  # Friday; clocks change Sunday 7 November
+    assert due == chicago(2027, 11, 8, 17, 0)
+    assert due.utcoffset() == timedelta(hours=-6)
+
+
+def test_receipt_time_in_utc_uses_the_agency_day():
+    # 03:00 UTC on Tuesday is still Monday evening in Chicago.
+    received = datetime(2027, 11, 23, 3, 0, tzinfo=dt_timezone.utc)
+    assert deadline(received, 1) == chicago(2027, 11, 23, 17, 0)
+
+
+def test_zero_days_on_a_closed_day_is_the_next_business_day():
+    assert deadline(chicago(2027, 5, 29, 10, 0), 0) == chicago(2027, 6, 1, 17, 0)
+
+
+def test_naive_datetime_is_refused_with_a_clear_message():
+    with pytest.raises(ValueError, match="aware datetime"):
+        deadline(datetime(2027, 5, 28, 16, 30), 1)
+
+
+@pytest.mark.parametrize("days", [-1, 1.5, True, "1"])
+def test_nonsense_day_counts_are_refused(days):
+    with pytest.raises(ValueError):
+        deadline(chicago(2027, 5, 28, 16, 30), days)
+
+
+def test_time_zone_and_holidays_come_from_settings(settings):
+    settings.AGENCY_TIME_ZONE = "America/New_York"
+    settings.AGENCY_HOLIDAY_SUBDIVISION = "NY"
+    assert is_business_day(date(2027, 4, 26))  # not a holiday in New York
+    assert deadline(chicago(2027, 11, 22, 9, 0), 1).utcoffset() == timedelta(hours=-5)
+
+
+def test_two_office_hours_before_a_monday_morning_deadline_is_friday_afternoon():
+    assert business_days.subtract_office_hours(chicago(2027, 3, 8, 9, 0), 2) == chicago(2027, 3, 5, 16, 0)
+
+
+def test_two_office_hours_before_close_is_three_pm():
+    assert business_days.subtract_office_hours(chicago(2027, 3, 9, 17, 0), 2) == chicago(2027, 3, 9, 15, 0)
+
+
+def test_office_time_left_counts_only_open_hours():
+    left = business_days.office_hours_between(chicago(2027, 3, 5, 16, 0), chicago(2027, 3, 8, 17, 0))
+    assert left == timedelta(hours=10)
