@@ -4,7 +4,7 @@ UV := .tools/bin/uv
 PYTHON := .venv/bin/python
 export UV_PROJECT_ENVIRONMENT := .venv
 
-.PHONY: run test setup chromium demo-code
+.PHONY: run test setup system-packages demo-code
 
 $(UV):
 	python3 -m venv .tools
@@ -19,10 +19,10 @@ setup: .venv/.synced
 run: setup
 	$(PYTHON) manage.py run_portal
 
-chromium:
-	@bash scripts/ensure_chromium.sh
+system-packages:
+	@bash scripts/ensure_system_packages.sh
 
-test: setup chromium
+test: setup system-packages
 	$(PYTHON) -m pytest
 
 demo-code: setup

@@ -15,5 +15,5 @@ class MessagingConfig(AppConfig):
             ContactRecord,
             family_title=lambda record: record.family_title,
             staff_title=lambda record: record.staff_title,
-            staff_url=lambda record: None,
+            queryset=lambda: ContactRecord.objects.select_related("household"),
         )

@@ -14,6 +14,7 @@ from portal.accounts.models import User
 from portal.accounts.policies import team_members
 
 from .models import Commitment, CommitmentEvent
+from .registry import subject_prefetch
 from .policies import visible_commitments
 
 _PAGE_RELATED = ("standard", "household", "owner__team__supervisor", "covering_for")
@@ -24,7 +25,7 @@ def open_commitments_for_family(user) -> QuerySet[Commitment]:
         visible_commitments(user)
         .filter(status=Commitment.Status.OPEN)
         .select_related(*_PAGE_RELATED)
-        .prefetch_related("subject")
+        .prefetch_related(subject_prefetch())
         .order_by("due_at")
     )
 
@@ -34,7 +35,7 @@ def recently_met_for_family(user, *, now: datetime, days: int = 30) -> QuerySet[
         visible_commitments(user)
         .filter(status=Commitment.Status.MET, met_at__gte=now - timedelta(days=days))
         .select_related("standard", "met_by")
-        .prefetch_related("subject")
+        .prefetch_related(subject_prefetch())
         .order_by("-met_at")
     )
 
@@ -43,7 +44,7 @@ def my_day(user) -> QuerySet[Commitment]:
     return (
         Commitment.objects.filter(owner=user, status=Commitment.Status.OPEN)
         .select_related(*_PAGE_RELATED)
-        .prefetch_related("subject")
+        .prefetch_related(subject_prefetch())
         .order_by("due_at")
     )
 

@@ -11,6 +11,7 @@ from datetime import datetime
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -49,6 +50,26 @@ def _following_step(commitment: Commitment, now: datetime) -> tuple[str, datetim
         if at > now:
             return step, at
     return "", None
+
+
+# The column _step_times() reads each step's time from.
+_STEP_COLUMN = {Step.REMIND: "remind_at", Step.OVERDUE: "due_at", Step.ESCALATE: "escalate_at"}
+
+
+def _save_following_steps(batch: list[Commitment]) -> None:
+    """Write each swept commitment's next step: one UPDATE per kind of step, whatever the batch size.
+
+    The time of the next step is one of the row's own columns, so ``next_step_at = F(column)``
+    writes the same value _following_step() computed. (bulk_update() built a CASE WHEN per row
+    and field, which cost about 1 ms of Python per commitment.)
+    """
+    by_step: dict[str, list[int]] = {}
+    for commitment in batch:
+        by_step.setdefault(commitment.next_step, []).append(commitment.pk)
+    for step, pks in by_step.items():
+        Commitment.objects.filter(pk__in=pks).update(
+            next_step=step, next_step_at=F(_STEP_COLUMN[step]) if step else None
+        )
 
 
 @transaction.atomic
@@ -338,7 +359,7 @@ def sweep_commitments(*, now: datetime | None = None, batch_size: int = 500) -> 
                 commitment.next_step, commitment.next_step_at = _following_step(commitment, now)
             CommitmentEvent.objects.bulk_create(events)
             queue_notifications(specs, now=now)
-            Commitment.objects.bulk_update(batch, ["next_step", "next_step_at"])
+            _save_following_steps(batch)
             result.steps_taken += len(events)
             result.notifications += len(specs)
             result.batches += 1

@@ -9,7 +9,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from portal.accounts.models import Role
-from portal.accounts.services import active_absence
 from portal import business_days
 
 from . import selectors, services
@@ -30,11 +29,9 @@ def family_home(request):
     now = timezone.now()
     owed = list(selectors.open_commitments_for_family(user))
     chased = selectors.chased_commitment_ids(owed)
-    today = business_days.local_date(now)
     for commitment in owed:
         commitment.is_overdue = commitment.due_at < now
         commitment.was_chased = commitment.pk in chased
-        commitment.absence = active_absence(commitment.covering_for, today) if commitment.covering_for_id else None
     context = {
         "household": user.household,
         "owed": owed,

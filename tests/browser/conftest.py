@@ -132,7 +132,7 @@ def axe_violations(page: Page) -> str:
     results = _axe.run(page)
     if os.environ.get("AXE_DEBUG"):
         full = _axe.run(page, options={"resultTypes": ["violations", "incomplete"]}).response
-        print(page.url, "passes:", len(full["passes"]), "incomplete:", [(i["id"], len(i["nodes"])) for i in full["incomplete"]])
+        print(page.url, "passes:", len(full["passes"]), "incomplete:", [(i["id"], [(n["target"], n["any"][0]["message"] if n["any"] else "") for n in i["nodes"]]) for i in full["incomplete"]])
     if results.violations_count:
         return results.generate_report()
     return ""
