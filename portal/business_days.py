@@ -79,6 +79,10 @@ def opening_of_business(day: date) -> datetime:
     return datetime.combine(day, settings.AGENCY_OFFICE_OPENS, tzinfo=agency_zone())
 
 
+def office_hours() -> tuple[time, time]:
+    return settings.AGENCY_OFFICE_OPENS, settings.AGENCY_OFFICE_CLOSES
+
+
 def is_business_day(day: date) -> bool:
     return _Calendar(day, day).is_business_day(day)
 

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -8,7 +9,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from portal.accounts.models import Role
+from portal.accounts.models import Household, Role
 from portal import business_days
 
 from . import selectors, services
@@ -32,8 +33,13 @@ def family_home(request):
     for commitment in owed:
         commitment.is_overdue = commitment.due_at < now
         commitment.was_chased = commitment.pk in chased
+    household = Household.objects.select_related(
+        "county", "resource_worker__team__supervisor", "resource_worker__team__office"
+    ).get(pk=user.household_id)
     context = {
-        "household": user.household,
+        "household": household,
+        "on_call_phone": settings.AGENCY_ON_CALL_PHONE,
+        "office_hours": business_days.office_hours(),
         "owed": owed,
         "kept": selectors.recently_met_for_family(user, now=now)[:10],
         "now": now,

@@ -82,3 +82,31 @@ def test_home_sends_each_role_to_its_page(client, resource_parent, caseworker, s
     ]:
         client.force_login(person)
         assert client.get(reverse("home")).url == target
+
+
+def test_repeated_wrong_passwords_are_slowed_down(client, resource_parent):
+    from django.core.cache import cache
+
+    cache.clear()
+    for _attempt in range(5):
+        client.post("/accounts/login/", {"login": resource_parent.email, "password": "wrong-password"})
+    response = client.post("/accounts/login/", {"login": resource_parent.email, "password": "a-long-test-password-2026"})
+    assert "Too many failed login attempts" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_sessions_expire_after_inactivity(client, resource_parent, settings, time_machine):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    start = timezone.now()
+    time_machine.move_to(start, tick=False)
+    client.force_login(resource_parent)
+    time_machine.move_to(start + timedelta(seconds=settings.SESSION_COOKIE_AGE - 60), tick=False)
+    assert client.get(reverse("followups:family_home")).status_code == 200  # activity renews the session
+    time_machine.move_to(start + timedelta(seconds=2 * settings.SESSION_COOKIE_AGE - 120), tick=False)
+    assert client.get(reverse("followups:family_home")).status_code == 200
+    time_machine.move_to(start + timedelta(seconds=3 * settings.SESSION_COOKIE_AGE), tick=False)
+    response = client.get(reverse("followups:family_home"))
+    assert response.status_code == 302 and "/accounts/login/" in response.url

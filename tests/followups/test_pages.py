@@ -106,3 +106,15 @@ def test_reassigning_to_nobody_is_a_message_not_an_error(client, open_promise, c
     response = client.post(reverse("followups:reassign", args=[promise.pk]), {"to_owner": "999999"}, follow=True)
     assert response.status_code == 200
     assert "Choose the colleague" in response.content.decode()
+
+
+def test_family_home_says_how_to_reach_the_agency_after_hours(client, resource_parent, settings, team):
+    settings.AGENCY_ON_CALL_PHONE = "1-800-555-0123"
+    team.office.phone = "601-555-0100"
+    team.office.save()
+    client.force_login(resource_parent)
+    page = client.get(reverse("followups:family_home")).content.decode()
+    assert "Your resource worker is Ms. Miller." in page
+    assert "their supervisor is Ms. Carter" in page
+    assert "open on business days from 8 a.m. to 5 p.m." in page
+    assert "1-800-555-0123" in page
