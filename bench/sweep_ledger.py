@@ -321,18 +321,28 @@ def raw_select_sql(limit: int, joins: bool) -> str:
     )
 
 
-MINIMA: dict[str, float] = {}
+class Timing:
+    """Wall-clock (perf_counter) and this process's CPU time (process_time) of repeated runs."""
+
+    def __init__(self, wall: list[float], cpu: list[float]):
+        self.wall, self.cpu = wall, cpu
+        self.median, self.best, self.cpu_median = statistics.median(wall), min(wall), statistics.median(cpu)
 
 
-def median_time(fn, repeat: int, name: str = "") -> tuple[float, int]:
-    times, rows = [], 0
-    fn()  # warm
+def timed(fn, repeat: int, warm: bool = True, after=None) -> tuple[Timing, object]:
+    wall, cpu, value = [], [], None
+    if warm:
+        fn()
+        if after:
+            after()
     for _ in range(repeat):
-        start = time.perf_counter()
-        rows = fn()
-        times.append(time.perf_counter() - start)
-    MINIMA[name] = min(times)
-    return statistics.median(times), rows
+        start, start_cpu = time.perf_counter(), time.process_time()
+        value = fn()
+        cpu.append(time.process_time() - start_cpu)
+        wall.append(time.perf_counter() - start)
+        if after:
+            after()
+    return Timing(wall, cpu), value
 
 
 def run_raw(sql: str, params) -> int:
@@ -416,17 +426,12 @@ def measure(label: str, due: DueSet, rows_in_ledger: int) -> dict:
     due.reset()
 
     # 2. The full sweep, timed; the due state is rebuilt (untimed) after each run.
-    times = []
-    for _ in range(ARGS.sweep_repeat):
-        start = time.perf_counter()
-        sweep_commitments(now=NOW, batch_size=ARGS.batch_size)
-        times.append(time.perf_counter() - start)
-        due.reset()
-    result["sweep_s"] = statistics.median(times)
-    result["sweep_runs"] = times
-    result["sweep_min_s"] = min(times)
-    out("full sweep: " + ", ".join(f"{t * 1000:.1f}" for t in times) + f" ms (median {result['sweep_s'] * 1000:.1f} ms, "
-        f"{result['sweep_s'] / len(due.ids) * 1e6:.0f} µs per due row)")
+    sweep_timing, _ = timed(lambda: sweep_commitments(now=NOW, batch_size=ARGS.batch_size), ARGS.sweep_repeat,
+                            warm=False, after=due.reset)
+    result["sweep"] = sweep_timing
+    out("full sweep, wall: " + ", ".join(f"{t * 1000:.1f}" for t in sweep_timing.wall) + " ms; "
+        "process CPU: " + ", ".join(f"{t * 1000:.1f}" for t in sweep_timing.cpu) + " ms")
+    out(f"  median {sweep_timing.median * 1000:.1f} ms = {sweep_timing.median / len(due.ids) * 1e6:.0f} µs per due row")
 
     # 3. Peak Python memory of one sweep.
     tracemalloc.start()
@@ -441,27 +446,27 @@ def measure(label: str, due: DueSet, rows_in_ledger: int) -> dict:
     # 4. The selection alone: the sweep's batch select vs raw SQL of the same rows (nothing is written).
     limit = ARGS.batch_size
     now_param = [adapt(NOW)]
-    t_orm, n_orm = median_time(lambda: run_orm(limit), ARGS.repeat, "A")
-    t_sweep_sql, n_sweep_sql = median_time(lambda: run_raw(sweep_sql, sweep_params), ARGS.repeat, "B")
-    t_raw_join, n_raw_join = median_time(lambda: run_raw(raw_select_sql(limit, joins=True), now_param), ARGS.repeat, "C")
-    t_raw_min, n_raw_min = median_time(lambda: run_raw(raw_select_sql(limit, joins=False), now_param), ARGS.repeat, "D")
-    t_raw_all, n_raw_all = median_time(lambda: run_raw(raw_select_sql(len(due.ids), joins=True), now_param), ARGS.repeat, "E")
-    assert n_orm == n_sweep_sql == n_raw_join == n_raw_min == min(limit, len(due.ids)), (n_orm, n_sweep_sql, n_raw_join, n_raw_min)
-    assert n_raw_all == len(due.ids)
-    result.update(t_orm=t_orm, t_sweep_sql=t_sweep_sql, t_raw_join=t_raw_join, t_raw_min=t_raw_min, t_raw_all=t_raw_all,
-                  sel_rows=n_orm)
-    result["min_ratio_sel"] = MINIMA["A"] / MINIMA["C"]
-    out(f"select of one batch ({n_orm} rows), each in its own transaction; median (min) of {ARGS.repeat}:")
-    for key, label, value in (
-        ("A", "ORM: the sweep's queryset, list() of model instances", t_orm),
-        ("B", "the sweep's exact SQL and parameters, cursor.fetchall()", t_sweep_sql),
-        ("C", "raw SQL, same 8 tables / columns / order, fetchall()", t_raw_join),
-        ("D", "raw SQL, followups_commitment columns only, no joins", t_raw_min),
-        ("E", f"raw SQL like C for all {len(due.ids)} due rows (LIMIT {len(due.ids)})", t_raw_all),
-    ):
-        out(f"  {key}  {label:58} {value * 1000:8.2f} ms ({MINIMA[key] * 1000:.2f})")
-    out(f"  A/C = {t_orm / t_raw_join:.2f} (min/min {result['min_ratio_sel']:.2f})   A/D = {t_orm / t_raw_min:.2f}   "
-        f"B/C = {t_sweep_sql / t_raw_join:.2f}   full sweep / E = {result['sweep_s'] / t_raw_all:.1f}")
+    candidates = {
+        "A": ("ORM: the sweep's queryset, list() of model instances", lambda: run_orm(limit)),
+        "B": ("the sweep's exact SQL and parameters, cursor.fetchall()", lambda: run_raw(sweep_sql, sweep_params)),
+        "C": ("raw SQL, same 8 tables / columns / order, fetchall()",
+              lambda: run_raw(raw_select_sql(limit, joins=True), now_param)),
+        "D": ("raw SQL, followups_commitment columns only, no joins",
+              lambda: run_raw(raw_select_sql(limit, joins=False), now_param)),
+        "E": (f"raw SQL like C for all {len(due.ids)} due rows (LIMIT {len(due.ids)})",
+              lambda: run_raw(raw_select_sql(len(due.ids), joins=True), now_param)),
+    }
+    out(f"select of one batch, each run in its own transaction, {ARGS.repeat} runs: "
+        f"wall median (best) / process CPU median")
+    for key, (label, fn) in candidates.items():
+        timing, rows = timed(fn, ARGS.repeat)
+        expected = len(due.ids) if key == "E" else min(limit, len(due.ids))
+        assert rows == expected, (key, rows, expected)
+        result[key] = timing
+        out(f"  {key}  {label:58} {timing.median * 1000:8.2f} ms ({timing.best * 1000:7.2f}) / {timing.cpu_median * 1000:7.2f} ms")
+    a, b, c, d, e = (result[k] for k in "ABCDE")
+    out(f"  A/C = {a.median / c.median:.2f} (best/best {a.best / c.best:.2f})   B/C = {b.median / c.median:.2f}   "
+        f"A/D = {a.median / d.median:.2f}   full sweep / E = {sweep_timing.median / e.median:.1f}")
 
     # 5. The plan of the sweep's select.
     lines = explain(sweep_sql, sweep_params)
@@ -535,38 +540,38 @@ def main() -> None:
 
     # The summary.
     out("\n=== result " + "=" * 78)
-    out(f"{VENDOR}, due rows {ARGS.due:,}, batch_size {ARGS.batch_size}, selects: median of {ARGS.repeat}, "
-        f"sweep: median of {ARGS.sweep_repeat}")
-    header = f"{'':52}{'N = ' + format(small_result['rows'], ','):>16}{'N = ' + format(big_result['rows'], ','):>18}"
-    out(header)
+    out(f"{VENDOR}, {ARGS.due:,} due rows, batch_size {ARGS.batch_size}; selects: {ARGS.repeat} runs, "
+        f"full sweep: {ARGS.sweep_repeat} runs; wall clock unless marked CPU")
+    out(f"{'':56}{'N = ' + format(small_result['rows'], ','):>14}{'N = ' + format(big_result['rows'], ','):>16}")
 
-    def line(label, key, fmt):
-        out(f"{label:52}{fmt(small_result[key]):>16}{fmt(big_result[key]):>18}")
+    def line(label, get, fmt):
+        out(f"{label:56}{fmt(get(small_result)):>14}{fmt(get(big_result)):>16}")
 
-    ms = lambda s: f"{s * 1000:.2f} ms"  # noqa: E731
-    line("queries in one sweep", "queries", str)
-    line("full sweep (events + notifications + updates)", "sweep_s", ms)
-    for r in (small_result, big_result):
-        r["per_row"] = r["sweep_s"] / r["due"]
-        r["ratio_sel"] = r["t_orm"] / r["t_raw_join"]
-        r["ratio_db"] = r["t_sweep_sql"] / r["t_raw_join"]
-        r["ratio_min"] = r["t_orm"] / r["t_raw_min"]
-        r["ratio_full"] = r["sweep_s"] / r["t_raw_all"]
-    line("full sweep, best run", "sweep_min_s", ms)
-    line("full sweep per due row (median)", "per_row", lambda s: f"{s * 1e6:.0f} µs")
-    line("peak traced Python memory of one sweep", "peak_mib", lambda m: f"{m:.1f} MiB")
-    line(f"A ORM batch select ({ARGS.batch_size} rows, models built)", "t_orm", ms)
-    line("B sweep's SQL, raw fetchall", "t_sweep_sql", ms)
-    line("C raw SQL, same joins/columns, fetchall", "t_raw_join", ms)
-    line("D raw SQL, commitment columns only", "t_raw_min", ms)
-    line(f"E raw SQL like C, all {ARGS.due} due rows", "t_raw_all", ms)
-    line("A/C  selection ratio (goal <= 1.5)", "ratio_sel", lambda x: f"{x:.2f}")
-    line("A/C  same, best run / best run", "min_ratio_sel", lambda x: f"{x:.2f}")
-    line("B/C  database part only", "ratio_db", lambda x: f"{x:.2f}")
-    line("A/D  vs the brief's bare one-table SELECT", "ratio_min", lambda x: f"{x:.2f}")
-    line("full sweep / E  (not like for like: it writes)", "ratio_full", lambda x: f"{x:.1f}")
-    line("sweep select uses commitment_sweep_idx", "uses_index", lambda b: "yes" if b else "NO")
-    line("sweep select scans the whole table", "scans", lambda b: "YES" if b else "no")
+    def ms(seconds):
+        return f"{seconds * 1000:.1f} ms"
+
+    def ratio(x):
+        return f"{x:.2f}"
+
+    line("queries in one sweep", lambda r: r["queries"], str)
+    line("full sweep, median", lambda r: r["sweep"].median, ms)
+    line("full sweep, best", lambda r: r["sweep"].best, ms)
+    line("full sweep, process CPU median", lambda r: r["sweep"].cpu_median, ms)
+    line("full sweep per due row, median", lambda r: r["sweep"].median / r["due"], lambda s: f"{s * 1e6:.0f} µs")
+    line("peak traced Python memory of one sweep", lambda r: r["peak_mib"], lambda m: f"{m:.1f} MiB")
+    for key, label in (("A", f"A ORM batch select ({ARGS.batch_size} rows, models built)"),
+                       ("B", "B sweep's SQL, raw fetchall"), ("C", "C raw SQL, same joins/columns, fetchall"),
+                       ("D", "D raw SQL, commitment columns only"), ("E", f"E raw SQL like C, all {ARGS.due} due rows")):
+        line(label + ", median", lambda r, k=key: r[k].median, ms)
+    line("A/C  selection ratio, medians (goal <= 1.5)", lambda r: r["A"].median / r["C"].median, ratio)
+    line("A/C  selection ratio, best / best", lambda r: r["A"].best / r["C"].best, ratio)
+    line("B/C  database part only (medians)", lambda r: r["B"].median / r["C"].median, ratio)
+    line("A/D  vs the brief's bare one-table SELECT", lambda r: r["A"].median / r["D"].median, ratio)
+    line("full sweep / E  (not like for like: the sweep writes)", lambda r: r["sweep"].median / r["E"].median,
+         lambda x: f"{x:.1f}")
+    line("sweep select uses commitment_sweep_idx", lambda r: r["uses_index"], lambda b: "yes" if b else "NO")
+    line("sweep select scans the whole table", lambda r: r["scans"], lambda b: "YES" if b else "no")
+    line("bench's copy of the select == the sweep's SQL", lambda r: r["same_sql"], lambda b: "yes" if b else "NO")
     out(f"\ntotal bench time {time.perf_counter() - started:.0f} s")
 
 

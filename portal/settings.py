@@ -196,6 +196,7 @@ INVITATION_VALID_DAYS = env_int("PORTAL_INVITATION_VALID_DAYS", 14)
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("es", _("Spanish"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["portal.formats"]
 USE_I18N = True
 USE_TZ = True
 

@@ -22,7 +22,7 @@ PRODUCTION_ENV = {
 
 
 def _manage(*args, env_extra):
-    env = {key: value for key, value in os.environ.items() if key not in PRODUCTION_ENV and key not in ("EMAIL_BACKEND",)}
+    env = {key: value for key, value in os.environ.items() if key not in PRODUCTION_ENV and key not in ("EMAIL_BACKEND", "DJANGO_ALLOW_ASYNC_UNSAFE")}
     env.update(env_extra)
     return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
 

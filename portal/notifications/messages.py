@@ -21,9 +21,7 @@ def _when(iso: str | None) -> str:
     if not iso:
         return ""
     moment = datetime.fromisoformat(iso).astimezone(business_days.agency_zone())
-    return formats.date_format(moment, "l j F Y, g:i A") if get_language() == "en" else formats.date_format(
-        moment, "l j \\d\\e F \\d\\e Y, H:i"
-    )
+    return formats.date_format(moment, "DATETIME_FORMAT")
 
 
 def headline_and_text(notification: Notification) -> tuple[str, str]:

@@ -26,7 +26,7 @@ def test_a_promise_marked_met_by_the_caseworker_moves_to_recently_done(
     due = dateformat.format(timezone.localtime(promise.due_at), "l j F, g:i A")
 
     parent = open_as()
-    sign_in(parent, resource_parent.email, check_login=True)
+    sign_in(parent, resource_parent, check_login=True)
     expect(parent).to_have_url(re.compile(r"/family/$"))
     check_page(parent, "family-home")
     item = owed_list(parent).get_by_role("listitem").filter(has_text="A call back")
@@ -38,7 +38,7 @@ def test_a_promise_marked_met_by_the_caseworker_moves_to_recently_done(
     expect(parent.get_by_role("heading", name="Recently done")).to_have_count(0)
 
     worker = open_as()
-    sign_in(worker, caseworker.email, check_mfa=True)
+    sign_in(worker, caseworker, check_mfa=True)
     expect(worker).to_have_url(re.compile(r"/my-day/$"))
     check_page(worker, "my-day")
     row = worker.get_by_role("row").filter(has_text="The Garcia family")
@@ -68,7 +68,7 @@ def test_still_waiting_on_an_overdue_promise_names_the_supervisor_and_counts_onc
     promise = open_promise(timezone.now() - timedelta(days=14))
 
     parent = open_as()
-    sign_in(parent, resource_parent.email)
+    sign_in(parent, resource_parent)
     stale_tab = parent.context.new_page()  # the same family, a second tab left open
     stale_tab.goto("/family/")
 

@@ -30,7 +30,7 @@ def team_history(service_standards, open_promise, caseworker, colleague, resourc
 
 def test_a_supervisor_sees_the_team_the_chart_and_each_promise(open_as, client, live_server, team_history, supervisor, caseworker):
     boss = open_as()
-    sign_in(boss, supervisor.email)
+    sign_in(boss, supervisor)
     expect(boss).to_have_url(re.compile(r"/my-team/$"))
     reed = boss.get_by_role("row").filter(has_text="Mr. Reed")
     expect(reed.locator("td")).to_have_text(["2", "0", "1"])

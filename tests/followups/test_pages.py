@@ -116,5 +116,5 @@ def test_family_home_says_how_to_reach_the_agency_after_hours(client, resource_p
     page = client.get(reverse("followups:family_home")).content.decode()
     assert "Your resource worker is Ms. Miller." in page
     assert "their supervisor is Ms. Carter" in page
-    assert "open on business days from 8 a.m. to 5 p.m." in page
+    assert "open on business days from 8:00 AM to 5:00 PM" in page
     assert "1-800-555-0123" in page

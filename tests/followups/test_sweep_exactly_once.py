@@ -16,6 +16,7 @@ from django.db import connection
 from portal.followups import services
 from portal.followups.models import CommitmentEvent, Step
 from portal.followups.services import sweep_commitments
+from portal.notifications import services as notification_services
 from portal.notifications.models import Notification
 from portal.notifications.services import deliver_notification
 from tests.conftest import chicago
@@ -114,6 +115,9 @@ def test_two_sweeps_at_once_send_each_step_of_300_promises_exactly_once(service_
         return real_queue(specs, now=now)
 
     monkeypatch.setattr(services, "queue_notifications", queue_slowly)
+    # Delivery has its own once-only claim (tested elsewhere); here count what each commit hands it.
+    handed_to_delivery: list[int] = []
+    monkeypatch.setattr(notification_services, "_enqueue_delivery", handed_to_delivery.extend)
     start = threading.Barrier(2)
     results, errors = {}, []
 
@@ -141,4 +145,5 @@ def test_two_sweeps_at_once_send_each_step_of_300_promises_exactly_once(service_
     sent = notifications_sent()
     assert set(sent.values()) == {1}
     assert sum(sent.values()) == Notification.objects.count() == sum(NOTIFICATIONS_PER_STEP[step] for _pk, step in expected)
+    assert Counter(handed_to_delivery) == Counter(Notification.objects.values_list("pk", flat=True))
     assert sweep_commitments(now=NOW).steps_taken == 0
