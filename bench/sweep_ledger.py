@@ -362,8 +362,11 @@ def capture_sql():
     seen = []
 
     def wrapper(execute, sql, params, many, context):
-        seen.append((sql, params, many))
-        return execute(sql, params, many, context)
+        start = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            seen.append((sql, params, many, time.perf_counter() - start))
 
     with connection.execute_wrapper(wrapper):
         yield seen
@@ -403,7 +406,9 @@ def measure(label: str, due: DueSet, rows_in_ledger: int) -> dict:
 
     # 1. One sweep with every statement captured: query count, and the exact select it sends.
     with CaptureQueriesContext(connection) as captured, capture_sql() as statements:
+        start = time.perf_counter()
         sweep = sweep_commitments(now=NOW, batch_size=ARGS.batch_size)
+        total = time.perf_counter() - start
     result["queries"] = len(captured)
     result["steps"], result["notifications"], result["batches"] = sweep.steps_taken, sweep.notifications, sweep.batches
     assert sweep.steps_taken == len(due.ids), f"the sweep took {sweep.steps_taken} steps for {len(due.ids)} due rows"
@@ -414,7 +419,17 @@ def measure(label: str, due: DueSet, rows_in_ledger: int) -> dict:
         word = item["sql"].split(None, 1)[0].upper()
         kinds[word] = kinds.get(word, 0) + 1
     result["query_kinds"] = kinds
-    sweep_selects = [(sql, params) for sql, params, _many in statements
+    in_db: dict[str, float] = {}
+    for sql, _params, _many, seconds in statements:
+        word = sql.split(None, 1)[0].upper()
+        word = "SELECT (the batch)" if word == "SELECT" and f'FROM "{CT}"' in sql and "ORDER BY" in sql else word
+        in_db[word] = in_db.get(word, 0.0) + seconds
+    for item in captured.captured_queries:  # COMMIT (and BEGIN on PostgreSQL) bypass the execute wrapper
+        word = item["sql"].split(None, 1)[0].upper()
+        if word in ("BEGIN", "COMMIT", "ROLLBACK") and word not in in_db:
+            in_db[word + "*"] = in_db.get(word + "*", 0.0) + float(item["time"])
+    result["split"] = (total, in_db)
+    sweep_selects = [(sql, params) for sql, params, _many, _seconds in statements
                      if sql.lstrip().upper().startswith("SELECT") and f'FROM "{CT}"' in sql and "ORDER BY" in sql]
     sweep_sql, sweep_params = sweep_selects[0]
     with transaction.atomic():  # select_for_update compiles only inside a transaction
@@ -423,6 +438,10 @@ def measure(label: str, due: DueSet, rows_in_ledger: int) -> dict:
     result["same_sql"] = same_sql
     out(f"queries in one sweep: {len(captured)} {dict(sorted(kinds.items()))}; "
         f"{sweep.batches} batches, {sweep.steps_taken} steps, {sweep.notifications} notifications")
+    out(f"  where that sweep's {total * 1000:.0f} ms went (wall): in cursor.execute() "
+        + ", ".join(f"{k} {v * 1000:.0f} ms" for k, v in sorted(in_db.items(), key=lambda kv: -kv[1]))
+        + f"; the rest, {(total - sum(in_db.values())) * 1000:.0f} ms, outside them (Python: ORM, sweep logic, row fetching, on_commit enqueue)"
+        + " (* timed by Django to the millisecond)")
     due.reset()
 
     # 2. The full sweep, timed; the due state is rebuilt (untimed) after each run.
@@ -504,7 +523,8 @@ def main() -> None:
         sys.exit("--due must not exceed --rows / 10")
     db = connection.settings_dict
     version = ".".join(str(part) for part in connection.get_database_version())
-    out(f"database: {VENDOR} {version}, {db['NAME']}; Django {django.get_version()}, Python {sys.version.split()[0]}")
+    out(f"database: {VENDOR} {version}, {db['NAME']}; Django {django.get_version()}, Python {sys.version.split()[0]}; "
+        f"load average {' '.join(f'{x:.1f}' for x in os.getloadavg())} on {os.cpu_count()} CPUs")
     call_command("migrate", verbosity=0)
     if Commitment.objects.exists() or Notification.objects.exists():
         sys.exit("The ledger in this database is not empty: point --database-url at a throwaway database.")
@@ -558,6 +578,9 @@ def main() -> None:
     line("full sweep, best", lambda r: r["sweep"].best, ms)
     line("full sweep, process CPU median", lambda r: r["sweep"].cpu_median, ms)
     line("full sweep per due row, median", lambda r: r["sweep"].median / r["due"], lambda s: f"{s * 1e6:.0f} µs")
+    line("one captured sweep (debug cursor on)", lambda r: r["split"][0], ms)
+    line("  of which inside cursor.execute() and COMMIT", lambda r: sum(r["split"][1].values()), ms)
+    line("  of which outside them (Python)", lambda r: r["split"][0] - sum(r["split"][1].values()), ms)
     line("peak traced Python memory of one sweep", lambda r: r["peak_mib"], lambda m: f"{m:.1f} MiB")
     for key, label in (("A", f"A ORM batch select ({ARGS.batch_size} rows, models built)"),
                        ("B", "B sweep's SQL, raw fetchall"), ("C", "C raw SQL, same joins/columns, fetchall"),
@@ -572,7 +595,8 @@ def main() -> None:
     line("sweep select uses commitment_sweep_idx", lambda r: r["uses_index"], lambda b: "yes" if b else "NO")
     line("sweep select scans the whole table", lambda r: r["scans"], lambda b: "YES" if b else "no")
     line("bench's copy of the select == the sweep's SQL", lambda r: r["same_sql"], lambda b: "yes" if b else "NO")
-    out(f"\ntotal bench time {time.perf_counter() - started:.0f} s")
+    out(f"\ntotal bench time {time.perf_counter() - started:.0f} s; load average at the end "
+        f"{' '.join(f'{x:.1f}' for x in os.getloadavg())} on {os.cpu_count()} CPUs")
 
 
 if __name__ == "__main__":

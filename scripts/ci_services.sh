@@ -42,11 +42,29 @@ install_missing() {
   say "installing ${packages[*]}"
   apt-get update -qq >&2
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${packages[@]}" >&2
+  # Where init scripts may run, the packages start their own default servers: this script
+  # leaves behind no process it did not want, so stop those it just caused.
+  if [[ " ${packages[*]} " == *" postgresql-15 "* ]] && command -v pg_lsclusters >/dev/null; then
+    pg_lsclusters --no-header 2>/dev/null | awk '$4 == "online" { print $1, $2 }' | while read -r version cluster; do
+      pg_ctlcluster "$version" "$cluster" stop >&2 || true
+    done
+  fi
+  if [[ " ${packages[*]} " == *" redis-server "* ]] && redis-cli -p 6379 ping >/dev/null 2>&1; then
+    redis-cli -p 6379 shutdown nosave >&2 || true
+  fi
 }
 
-pg_running() { [ -f "$PG_DATA/postmaster.pid" ] && as_postgres "$PG_BIN/pg_ctl" -D "$PG_DATA" status >/dev/null 2>&1; }
+# A killed server can linger as a zombie until its parent reaps it; kill -0 would call that alive.
+alive() {
+  local stat
+  [ -n "$1" ] && read -r stat 2>/dev/null <"/proc/$1/stat" || return 1
+  stat=${stat##*) }
+  [[ $stat != Z* ]]
+}
 
-redis_running() { [ -f "$REDIS_PID" ] && kill -0 "$(cat "$REDIS_PID")" 2>/dev/null; }
+pg_running() { [ -f "$PG_DATA/postmaster.pid" ] && alive "$(head -n 1 "$PG_DATA/postmaster.pid")"; }
+
+redis_running() { [ -f "$REDIS_PID" ] && alive "$(cat "$REDIS_PID")"; }
 
 start_postgres() {
   if pg_running; then
@@ -57,6 +75,7 @@ start_postgres() {
   mkdir -p "$PG_ROOT"
   chown postgres: "$PG_ROOT"
   chmod 700 "$PG_ROOT"
+  rm -f "$PG_DATA/postmaster.pid" "$PG_ROOT"/.s.PGSQL.*  # left by a server that was killed
   if [ ! -f "$PG_DATA/PG_VERSION" ]; then
     rm -rf "$PG_DATA"
     as_postgres "$PG_BIN/initdb" -D "$PG_DATA" -U postgres --auth=trust --encoding=UTF8 --locale=C.UTF-8 >/dev/null
@@ -77,7 +96,9 @@ start_postgres() {
 
 start_redis() {
   if redis_running; then
-    say "Redis already running on port $(cat "$REDIS_PORT_FILE")"
+    # Nothing in it is worth keeping, and a previous run's rate-limit counters would leak into this one.
+    say "Redis already running on port $(cat "$REDIS_PORT_FILE"); emptying it"
+    redis-cli -h 127.0.0.1 -p "$(cat "$REDIS_PORT_FILE")" FLUSHALL >/dev/null
     return 0
   fi
   mkdir -p "$REDIS_ROOT"
@@ -105,7 +126,8 @@ print_env() {
 stop_postgres() {
   if pg_running; then
     say "stopping PostgreSQL"
-    as_postgres "$PG_BIN/pg_ctl" -D "$PG_DATA" -m fast -w -t 60 stop >/dev/null
+    as_postgres "$PG_BIN/pg_ctl" -D "$PG_DATA" -m fast -w -t 60 stop >/dev/null \
+      || as_postgres "$PG_BIN/pg_ctl" -D "$PG_DATA" -m immediate -w -t 30 stop >/dev/null
   fi
   rm -rf "$PG_ROOT"
 }
@@ -117,10 +139,10 @@ stop_redis() {
     say "stopping Redis"
     kill "$pid"
     for _ in $(seq 1 100); do
-      kill -0 "$pid" 2>/dev/null || break
+      alive "$pid" || break
       sleep 0.1
     done
-    if kill -0 "$pid" 2>/dev/null; then kill -9 "$pid"; fi
+    if alive "$pid"; then kill -9 "$pid"; fi
   fi
   rm -rf "$REDIS_ROOT"
 }

@@ -61,7 +61,7 @@ def _save_following_steps(batch: list[Commitment]) -> None:
 
     The time of the next step is one of the row's own columns, so ``next_step_at = F(column)``
     writes the same value _following_step() computed. (bulk_update() built a CASE WHEN per row
-    and field, which cost about 1 ms of Python per commitment.)
+    and field: about 0.75 ms of Python per commitment, measured with bench/sweep_ledger.py.)
     """
     by_step: dict[str, list[int]] = {}
     for commitment in batch:

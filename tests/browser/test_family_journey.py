@@ -4,7 +4,7 @@ import re
 from datetime import timedelta
 
 import pytest
-from django.utils import dateformat, timezone
+from django.utils import dateformat, timezone, translation
 from playwright.sync_api import expect
 
 from portal.followups.models import Commitment, CommitmentEvent
@@ -23,7 +23,8 @@ def test_a_promise_marked_met_by_the_caseworker_moves_to_recently_done(
     open_as, service_standards, open_promise, resource_parent, caseworker, supervisor
 ):
     promise = open_promise(timezone.now())
-    due = dateformat.format(timezone.localtime(promise.due_at), "l j F, g:i A")
+    with translation.override("en"):  # an earlier test's request may have left Spanish active
+        due = dateformat.format(timezone.localtime(promise.due_at), "l j F, g:i A")
 
     parent = open_as()
     sign_in(parent, resource_parent, check_login=True)
