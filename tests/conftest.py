@@ -40,6 +40,18 @@ def _celery_runs_tasks_in_process():
 
 
 @pytest.fixture(autouse=True)
+def _fresh_cache_and_language():
+    """Rate-limit counters (in Redis under CI) and the active language never leak between tests."""
+    from django.core.cache import cache
+    from django.utils import translation
+
+    cache.clear()
+    translation.activate("en")
+    yield
+    translation.activate("en")
+
+
+@pytest.fixture(autouse=True)
 def _email_and_storage(settings, tmp_path):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     # A deliberately slow hash protects real passwords; tests need speed, not protection.

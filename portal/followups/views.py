@@ -86,7 +86,14 @@ def commitment(request, pk):
     return render(
         request,
         "followups/commitment.html",
-        {"item": item, "events": events, "reassign_form": ReassignForm(), "cancel_form": CancelForm(), "now": timezone.now()},
+        {
+            "item": item,
+            "events": events,
+            "reassign_form": ReassignForm(),
+            "cancel_form": CancelForm(),
+            "now": timezone.now(),
+            "from_team": item.owner_id != request.user.pk and request.user.role in (Role.SUPERVISOR, Role.ADMINISTRATOR),
+        },
     )
 
 

@@ -32,4 +32,5 @@ def bar_chart(rows, *, label_attr: str, value_attr: str, title: str, description
         label = getattr(row, label_attr)
         height = round(value * 1.5)
         bars.append({"x": index * 80 + 15, "y": 170 - height, "height": height, "value": value, "label": label, "text_x": index * 80 + 40})
-    return {"bars": bars, "width": max(len(bars), 1) * 80, "title": title, "description": description}
+    # A fixed minimum width keeps the labels readable on a phone whatever the number of weeks.
+    return {"bars": bars, "width": max(len(bars), 4) * 80, "title": title, "description": description}
