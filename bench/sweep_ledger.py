@@ -288,13 +288,10 @@ def analyze() -> float:
 
 
 def sweep_queryset(limit: int):
-    """A copy of the select in sweep_commitments(); the bench checks that its SQL is identical."""
-    return (
-        Commitment.objects.select_for_update(skip_locked=True, of=("self",))
-        .filter(status=Commitment.Status.OPEN, next_step_at__lte=NOW)
-        .select_related("standard", "household", "owner__team__supervisor", "owner__team__office__program_manager")
-        .order_by("next_step_at", "pk")[:limit]
-    )
+    """The sweep's own select (portal.followups.services.due_commitments); the bench checks its SQL is what the sweep sent."""
+    from portal.followups.services import due_commitments
+
+    return due_commitments(now=NOW, batch_size=limit)
 
 
 def columns(model, alias: str) -> list[str]:
@@ -352,8 +349,11 @@ def run_raw(sql: str, params) -> int:
 
 
 def run_orm(limit: int) -> int:
+    """What the sweep really does to get a batch: the locked select plus the lookups by primary key."""
+    from portal.followups.services import claim_due_batch
+
     with transaction.atomic():
-        return len(list(sweep_queryset(limit)))
+        return len(claim_due_batch(now=NOW, batch_size=limit))
 
 
 @contextmanager
