@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from portal import business_days
 from portal.accounts.models import Household, Role, User
 from portal.accounts.services import effective_owner
+from portal.audit.services import record_audit
 from portal.notifications.models import Notification
 from portal.notifications.services import NotificationSpec, queue_notifications
 
@@ -219,6 +220,10 @@ def cancel_commitment(*, commitment: Commitment, actor: User, reason: str, now: 
     commitment.save(update_fields=["status", "cancelled_reason", "next_step", "next_step_at"])
     CommitmentEvent.objects.create(
         commitment=commitment, kind=CommitmentEvent.Kind.CANCELLED, at=now, actor=actor, note=reason[:300]
+    )
+    # A promise to a family withdrawn by staff is an override worth a line in the audit log.
+    record_audit(
+        actor=actor, action="commitment.cancelled", obj=commitment, household_id=commitment.household_id, reason=reason[:300]
     )
     return commitment
 

@@ -16,7 +16,6 @@ class Notification(models.Model):
         ESCALATED = "escalated", _("A promise is still open a business day late")
         FAMILY_CHASED = "family_chased", _("A family is still waiting")
         REASSIGNED = "reassigned", _("A promise was handed to you")
-        PROMISE_KEPT = "promise_kept", _("We did what we promised")
         INVITATION = "invitation", _("You are invited to the portal")
 
     recipient = models.ForeignKey(

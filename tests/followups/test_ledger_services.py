@@ -4,6 +4,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from messaging.models import ContactRecord
+from portal.audit.models import AuditEntry
 from portal.followups.models import Commitment, CommitmentEvent, Step
 from portal.followups.services import (
     UnknownStandard,
@@ -98,6 +99,8 @@ def test_cancelling_needs_a_reason(open_promise, caseworker):
     promise.refresh_from_db()
     assert promise.status == Commitment.Status.CANCELLED
     assert promise.cancelled_reason == "The family withdrew the request"
+    entry = AuditEntry.objects.get(action="commitment.cancelled")
+    assert (entry.actor, entry.household_id, entry.object_id) == (caseworker, promise.household_id, str(promise.pk))
 
 
 def test_still_waiting_tells_the_supervisor_once(open_promise, resource_parent, supervisor, caseworker):

@@ -20,7 +20,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('email_to', models.EmailField(blank=True, help_text='For someone without an account yet (an invitation).', max_length=254)),
-                ('kind', models.CharField(choices=[('due_soon', 'A promise is due soon'), ('overdue_owner', 'A promise is overdue'), ('overdue_supervisor', 'A promise in your team is overdue'), ('escalated', 'A promise is still open a business day late'), ('family_chased', 'A family is still waiting'), ('reassigned', 'A promise was handed to you'), ('promise_kept', 'We did what we promised'), ('invitation', 'You are invited to the portal')], max_length=30, verbose_name='kind')),
+                ('kind', models.CharField(choices=[('due_soon', 'A promise is due soon'), ('overdue_owner', 'A promise is overdue'), ('overdue_supervisor', 'A promise in your team is overdue'), ('escalated', 'A promise is still open a business day late'), ('family_chased', 'A family is still waiting'), ('reassigned', 'A promise was handed to you'), ('invitation', 'You are invited to the portal')], max_length=30, verbose_name='kind')),
                 ('context', models.JSONField(blank=True, default=dict)),
                 ('link', models.CharField(blank=True, max_length=500, verbose_name='link')),
                 ('created_at', models.DateTimeField(verbose_name='created')),
