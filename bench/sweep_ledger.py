@@ -511,7 +511,7 @@ def profile(due: DueSet) -> None:
         out(f"\n--- cProfile of {label}, top 25 by cumulative time ---")
         stats = pstats.Stats(profiler, stream=sys.stdout)
         stats.sort_stats("cumulative").print_stats(25)
-        out(f"--- top 15 by own time ---")
+        out("--- top 15 by own time ---")
         stats.sort_stats("tottime").print_stats(15)
 
 

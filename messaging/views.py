@@ -25,8 +25,7 @@ def record_contact(request):
         try:
             services.record_contact(actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            for field, problems in error.message_dict.items():
-                form.add_error(field, problems)
+            form.add_error(None, error)
         else:
             messages.success(request, _("Recorded. The answer is now on your list with its deadline."))
             return redirect("followups:my_day")

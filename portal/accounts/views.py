@@ -14,14 +14,6 @@ from .models import STAFF_ROLES, Absence, Role, User
 from .policies import visible_households
 
 
-def _merge_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, problems in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, problems)
-    else:
-        form.add_error(None, error.messages)
-
-
 def accept_invitation(request, token):
     try:
         invitation = services.usable_invitation(token)
@@ -56,7 +48,7 @@ def invite(request, household_pk):
         try:
             services.invite_family_member(household=household, actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _merge_errors(form, error)
+            form.add_error(None, error)  # Django puts each message on its field
         else:
             messages.success(request, _("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"]})
             return redirect("accounts:invite", household_pk=household.pk)
@@ -81,7 +73,7 @@ def absences(request):
         try:
             services.record_absence(actor=user, **form.cleaned_data)
         except ValidationError as error:
-            _merge_errors(form, error)
+            form.add_error(None, error)  # Django puts each message on its field
         else:
             messages.success(request, _("Absence recorded. Open promises go to the covering colleague; deadlines stay the same."))
             return redirect("accounts:absences")

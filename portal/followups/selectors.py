@@ -7,7 +7,6 @@ from datetime import datetime, timedelta
 
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncWeek
-from django.utils import timezone
 
 from portal import business_days
 from portal.accounts.models import User
