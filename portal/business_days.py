@@ -87,6 +87,22 @@ def is_business_day(day: date) -> bool:
     return _Calendar(day, day).is_business_day(day)
 
 
+def is_office_open(moment: datetime) -> bool:
+    """Whether someone answers the office phone now: a business day, within office hours."""
+    day = local_date(moment)
+    return is_business_day(day) and opening_of_business(day) <= moment < close_of_business(day)
+
+
+def next_opening(moment: datetime) -> datetime:
+    """When the office next opens (``moment`` itself if it is open now)."""
+    if is_office_open(moment):
+        return moment
+    day = local_date(moment)
+    if is_business_day(day) and moment < opening_of_business(day):
+        return opening_of_business(day)
+    return opening_of_business(next_business_day(day))
+
+
 def next_business_day(day: date) -> date:
     calendar = _window(day, 1)
     day += timedelta(days=1)

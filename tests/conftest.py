@@ -117,6 +117,16 @@ def other_family(office):
 
 
 @pytest.fixture
+def child(household, caseworker):
+    """Maya, placed with the Garcia family; Mr. Reed is her caseworker."""
+    from tests.factories import ChildFactory, PlacementFactory
+
+    maya = ChildFactory(first_name="Maya", last_name="Lopez", caseworker=caseworker)
+    PlacementFactory(child=maya, household=household)
+    return maya
+
+
+@pytest.fixture
 def open_promise(db, household, caseworker):
     """Open a promise to call the Garcia family back, received at a given moment."""
     from messaging.models import ContactRecord

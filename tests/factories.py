@@ -63,3 +63,20 @@ class UserFactory(factory.django.DjangoModelFactory):
 class ParentFactory(UserFactory):
     role = Role.RESOURCE_PARENT
     household = factory.SubFactory(HouseholdFactory)
+
+
+class ChildFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "placements.Child"
+
+    first_name = factory.Faker("first_name")
+    last_name = factory.Faker("last_name")
+
+
+class PlacementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "placements.Placement"
+
+    child = factory.SubFactory(ChildFactory)
+    household = factory.SubFactory(HouseholdFactory)
+    started_on = factory.LazyFunction(lambda: __import__("datetime").date(2026, 9, 1))

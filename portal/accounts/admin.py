@@ -23,9 +23,11 @@ class UserAdmin(DjangoUserAdmin):
 
 @admin.register(Household)
 class HouseholdAdmin(admin.ModelAdmin):
-    list_display = ["name", "licence_number", "licence_status", "county", "resource_worker"]
+    list_display = ["name", "licence_number", "licence_status", "county", "resource_worker", "fiscal_contact"]
     list_filter = ["licence_status", "county"]
     search_fields = ["name", "licence_number"]
+    list_select_related = ["county", "resource_worker", "fiscal_contact"]
+    autocomplete_fields = ["resource_worker", "fiscal_contact"]
 
 
 @admin.register(Team)

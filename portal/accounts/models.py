@@ -186,6 +186,15 @@ class Household(models.Model):
         on_delete=models.SET_NULL,
         related_name="resource_families",
     )
+    fiscal_contact = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("fiscal contact"),
+        help_text=_("The fiscal clerk who answers this family's questions about board payments and reimbursements."),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="fiscal_families",
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:

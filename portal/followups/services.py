@@ -123,9 +123,12 @@ def open_commitments_for(subject: models.Model) -> models.QuerySet[Commitment]:
 @transaction.atomic
 def meet_commitment(*, commitment: Commitment, actor: User, now: datetime | None = None) -> Commitment:
     """Mark a promise kept. Meeting it twice changes nothing: the first time stands."""
-    now = now or timezone.now()
     if not policies.can_meet(actor, commitment):
         raise PermissionDenied(_("You cannot mark this promise as met."))
+    return _mark_met(commitment, actor=actor, now=now or timezone.now())
+
+
+def _mark_met(commitment: Commitment, *, actor: User, now: datetime) -> Commitment:
     commitment = Commitment.objects.select_for_update().get(pk=commitment.pk)
     if commitment.status != Commitment.Status.OPEN:
         return commitment
@@ -139,13 +142,37 @@ def meet_commitment(*, commitment: Commitment, actor: User, now: datetime | None
     return commitment
 
 
+@transaction.atomic
 def meet_commitments_for(*, subject: models.Model, actor: User, now: datetime | None = None) -> int:
-    """Meet every open promise about one subject (a reply meets the reply promise of its thread)."""
+    """Meet every open promise about one subject: a staff reply meets the reply promise of its thread.
+
+    The subject's app has already decided that ``actor`` may act on the subject (a colleague
+    brought into a thread answers it as well as its owner), so the ledger's own
+    owner-or-supervisor rule for the "mark as met" button does not apply here.
+    """
+    now = now or timezone.now()
     met = 0
     for commitment in open_commitments_for(subject):
-        meet_commitment(commitment=commitment, actor=actor, now=now)
-        met += 1
+        if _mark_met(commitment, actor=actor, now=now).met_at == now:
+            met += 1
     return met
+
+
+@transaction.atomic
+def withdraw_commitments_for(*, subject: models.Model, actor: User, reason: str, now: datetime | None = None) -> int:
+    """The family withdrew what they asked for (they closed the conversation): nothing is owed any more."""
+    now = now or timezone.now()
+    withdrawn = 0
+    for commitment in open_commitments_for(subject).select_for_update():
+        commitment.status = Commitment.Status.CANCELLED
+        commitment.cancelled_reason = reason[:300]
+        commitment.next_step, commitment.next_step_at = "", None
+        commitment.save(update_fields=["status", "cancelled_reason", "next_step", "next_step_at"])
+        CommitmentEvent.objects.create(
+            commitment=commitment, kind=CommitmentEvent.Kind.CANCELLED, at=now, actor=actor, note=reason[:300]
+        )
+        withdrawn += 1
+    return withdrawn
 
 
 @transaction.atomic

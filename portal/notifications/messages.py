@@ -71,4 +71,25 @@ def headline_and_text(notification: Notification) -> tuple[str, str]:
             )
             % values,
         )
+    if kind == Notification.Kind.MESSAGE_FOR_STAFF:
+        return (
+            _("New message from %(owed_to)s") % values,
+            _("%(owed_to)s wrote in the portal. Please reply by %(due)s.") % values,
+        )
+    if kind == Notification.Kind.MESSAGE_FOR_FAMILY:
+        return (
+            _("You have a new message from the agency"),
+            _("%(owner)s replied to your message. Sign in to the portal to read it.") % values,
+        )
+    if kind == Notification.Kind.CONVERSATION_HANDED:
+        values["from"] = c.get("from", "")
+        return (
+            _("A conversation with %(owed_to)s for you") % values,
+            _("%(from)s asked you to help with a conversation with %(owed_to)s.") % values,
+        )
+    if kind == Notification.Kind.CALLBACK_REQUESTED:
+        return (
+            _("%(owed_to)s asked for a call") % values,
+            _("%(owed_to)s asked you to call them back by %(due)s.") % values,
+        )
     return (_("An update from the agency"), _("There is something new for you in the portal."))

@@ -17,6 +17,10 @@ class Notification(models.Model):
         FAMILY_CHASED = "family_chased", _("A family is still waiting")
         REASSIGNED = "reassigned", _("A promise was handed to you")
         INVITATION = "invitation", _("You are invited to the portal")
+        MESSAGE_FOR_STAFF = "message_for_staff", _("A family wrote")
+        MESSAGE_FOR_FAMILY = "message_for_family", _("The agency answered")
+        CONVERSATION_HANDED = "conversation_handed", _("A conversation was passed to you")
+        CALLBACK_REQUESTED = "callback_requested", _("A family asked for a call")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications", null=True, blank=True

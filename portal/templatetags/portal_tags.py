@@ -34,3 +34,45 @@ def bar_chart(rows, *, label_attr: str, value_attr: str, title: str, description
         bars.append({"x": index * 80 + 15, "y": 170 - height, "height": height, "value": value, "label": label, "text_x": index * 80 + 40})
     # A fixed minimum width keeps the labels readable on a phone whatever the number of weeks.
     return {"bars": bars, "width": max(len(bars), 4) * 80, "title": title, "description": description}
+
+
+# --- Messaging pages -------------------------------------------------------------------
+
+
+@register.simple_tag
+def office_time_left(rows, now, attr: str = "reply_due_at") -> list:
+    """Each row with the office time left before its deadline (one calendar query for the page)."""
+    from portal import business_days
+
+    rows = list(rows)
+    dues = [getattr(row, attr) for row in rows]
+    lefts = business_days.office_hours_until(now, [due for due in dues if due is not None])
+    lefts_iter = iter(lefts)
+    return [
+        {"row": row, "left": next(lefts_iter) if due is not None else None, "overdue": due is not None and due < now}
+        for row, due in zip(rows, dues)
+    ]
+
+
+@register.simple_tag
+def on_call_phone() -> str:
+    from django.conf import settings
+
+    return settings.AGENCY_ON_CALL_PHONE
+
+
+@register.simple_tag
+def next_office_opening():
+    from django.utils import timezone
+
+    from portal import business_days
+
+    return business_days.next_opening(timezone.now())
+
+
+@register.simple_tag
+def standard_days(code: str) -> int:
+    """The business days a service standard allows, so the page says what the admin configured."""
+    from portal.followups.models import ServiceStandard
+
+    return ServiceStandard.objects.filter(code=code).values_list("business_days", flat=True).first() or 1

@@ -1,6 +1,6 @@
 """Load a small demo agency. Running it again changes nothing that is already there."""
 
-from datetime import timedelta
+from datetime import date, datetime, time, timedelta
 
 from allauth.mfa.models import Authenticator
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
@@ -9,9 +9,13 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from messaging.models import ContactRecord
+from messaging import services as messaging
+from messaging.models import CallbackRequest, ContactRecord, SavedReply, Thread, Topic
 from messaging.services import record_contact
-from portal.accounts.models import County, Household, Office, Role, Team, User
+from placements.models import Child, Placement
+from portal import business_days
+from portal.accounts.models import Absence, County, Household, Office, Role, Team, User
+from portal.accounts.services import record_absence
 
 DEMO_PASSWORD = "portal-demo-2026"
 # Demo only: every staff account shares this authenticator secret so the printed
@@ -30,6 +34,37 @@ FAMILIES = [
     ("The Garcia family", "RF-2024-0117", "garcia@demo.family", "Mrs.", "Elena", "Garcia", "es"),
     ("The Johnson family", "RF-2023-0452", "johnson@demo.family", "Mr.", "David", "Johnson", "en"),
     ("The Nguyen family", "RF-2025-0031", "nguyen@demo.family", "Ms.", "Linh", "Nguyen", "en"),
+]
+# (licence of the family they live with, first name, last name, date of birth, caseworker's e-mail, days since placed)
+CHILDREN = [
+    ("RF-2024-0117", "Maya", "Lopez", date(2017, 5, 12), "caseworker@demo.agency", 120),
+    ("RF-2024-0117", "Leo", "Lopez", date(2020, 2, 3), "caseworker@demo.agency", 120),
+    ("RF-2023-0452", "Jordan", "Ellis", date(2014, 9, 21), "caseworker@demo.agency", 4),
+    ("RF-2025-0031", "Zoe", "Park", date(2011, 11, 30), "caseworker2@demo.agency", 60),
+]
+# Each team's saved replies: (language, title, text).
+SAVED_REPLIES = [
+    (
+        "en",
+        "A child's prescription",
+        "Thank you for telling us. I'll find out today which doctor and pharmacy have the prescription on file, "
+        "and I will call you with what to do next. If the medicine runs out before then, call the on-call line "
+        "and we will sort it out with you.",
+    ),
+    (
+        "en",
+        "Initial clothing allowance",
+        "Thank you for asking. Each child placed with you can receive an initial clothing allowance. Keep the "
+        "receipts and send a photo of them in this conversation; we process it without delay, and I will tell "
+        "you the date the payment is issued.",
+    ),
+    (
+        "es",
+        "Ayuda inicial para ropa",
+        "Gracias por preguntar. Cada niño que llega a su hogar puede recibir una ayuda inicial para ropa. Guarde "
+        "los recibos y envíe una foto de ellos en esta conversación; la tramitamos sin demora y le diré la fecha "
+        "en que se emite el pago.",
+    ),
 ]
 
 
@@ -81,6 +116,14 @@ class Command(BaseCommand):
                 parent.save()
 
         self._promises(households, people)
+        for household in households:
+            if household.fiscal_contact_id is None:
+                household.fiscal_contact = people[Role.FISCAL]
+                household.save(update_fields=["fiscal_contact"])
+        self._children()
+        absence = self._cover(people)
+        self._conversations(households, people)
+        self._saved_replies(team)
         self.stdout.write(self.style.SUCCESS("Demo agency ready."))
         self.stdout.write(f"  Password for every demo login: {DEMO_PASSWORD}")
         for email, *_rest in STAFF:
@@ -88,6 +131,12 @@ class Command(BaseCommand):
         for family in FAMILIES:
             self.stdout.write(f"  family  {family[2]}")
         self.stdout.write("  Staff sign in with a code: run `make demo-code` (or `python manage.py demo_code`) for the current one.")
+        if absence is not None:
+            self.stdout.write(
+                f"  {absence.worker} is away until {absence.ends_on:%A} {absence.ends_on.day} {absence.ends_on:%B}; "
+                f"{absence.cover} covers "
+                f"(sign in as {absence.cover.email} to see the messages waiting for {absence.worker})."
+            )
 
     def _person(self, email, title, first, last, role):
         person = User.objects.filter(email=email).first()
@@ -126,3 +175,152 @@ class Command(BaseCommand):
             household=nguyen, kind=ContactRecord.Kind.CALL, received_at=now,
             summary="Wants to talk about respite care next month.", actor=caseworker, now=now,
         )
+
+    def _children(self):
+        today = business_days.local_date(timezone.now())
+        for licence, first, last, born, caseworker_email, days_placed in CHILDREN:
+            child, _ = Child.objects.get_or_create(
+                first_name=first,
+                last_name=last,
+                defaults={"date_of_birth": born, "caseworker": User.objects.get(email=caseworker_email)},
+            )
+            if not Placement.objects.filter(child=child, ended_on__isnull=True).exists():
+                Placement.objects.create(
+                    child=child,
+                    household=Household.objects.get(licence_number=licence),
+                    started_on=today - timedelta(days=days_placed),
+                )
+
+    def _cover(self, people):
+        """Mr. Reed is away this week and Ms. Shah covers: families see who answers, and she sees his messages."""
+        reed, shah = people[Role.CASEWORKER], User.objects.get(email="caseworker2@demo.agency")
+        today = business_days.local_date(timezone.now())
+        current = Absence.objects.filter(worker=reed, cancelled_at__isnull=True, ends_on__gte=today).first()
+        if current is not None:
+            return current
+        return record_absence(
+            worker=reed,
+            cover=shah,
+            starts_on=today,
+            ends_on=today + timedelta(days=4),
+            actor=people[Role.SUPERVISOR],
+            note="Training course",
+        )
+
+    def _conversations(self, households, people):
+        """One conversation in each state, written through messaging's services so the ledger matches."""
+        garcia, johnson, nguyen = households
+        if not Thread.objects.filter(household__in=households).exists():
+            self._write_conversations(garcia, johnson, nguyen, people)
+        if not CallbackRequest.objects.filter(household=garcia).exists():
+            now = timezone.now()
+            messaging.request_callback(
+                household=garcia,
+                requested_by=User.objects.get(email="garcia@demo.family"),
+                phone="601-555-0142",
+                good_times="Entre semana, después de las 5 de la tarde",
+                reason="Queremos hablar de la próxima reunión del equipo familiar de Maya y Leo.",
+                now=now - timedelta(hours=2),
+            )
+
+    def _write_conversations(self, garcia, johnson, nguyen, people):
+        now = timezone.now()
+        today = business_days.local_date(now)
+        shah = User.objects.get(email="caseworker2@demo.agency")
+        elena, david, linh = (User.objects.get(email=email) for email in ("garcia@demo.family", "johnson@demo.family", "nguyen@demo.family"))
+
+        # Waiting for a reply: Jordan's caseworker is away, so the promise is Ms. Shah's.
+        messaging.start_thread(
+            household=johnson,
+            topic=Topic.CHILD,
+            about=Child.objects.get(first_name="Jordan", last_name="Ellis"),
+            subject="Jordan's inhaler prescription",
+            body=(
+                "Hello Mr. Reed,\n\nJordan came to us without his inhaler and has only a few puffs left. The pharmacy "
+                "says they need a new prescription. Who should we call, and do we need his medical card?\n\n"
+                "Thank you,\nDavid Johnson"
+            ),
+            author=david,
+            now=now - timedelta(minutes=40),
+        )
+
+        # Answered on time, and the family has read the answer.
+        asked = _at(_business_days_before(today, 3), 19, 10)
+        answered = _at(_business_days_before(today, 2), 10, 5)
+        thread = messaging.start_thread(
+            household=garcia,
+            topic=Topic.PAYMENT,
+            subject="Ayuda para ropa de Maya y Leo",
+            body=(
+                "Buenas tardes. Maya y Leo llegaron con muy poca ropa de invierno. ¿Cómo pedimos la ayuda inicial "
+                "para ropa y qué recibos necesitan? Gracias."
+            ),
+            author=elena,
+            now=asked,
+        )
+        messaging.post_message(
+            thread=thread,
+            author=people[Role.FISCAL],
+            body="Estimada Sra. Garcia:\n\n" + SAVED_REPLIES[2][2] + "\n\nTom Baker, oficina de pagos",
+            now=answered,
+        )
+        messaging.mark_read(thread=thread, user=elena, now=answered + timedelta(hours=8))
+
+        # Overdue: nobody has answered the Nguyen family's question about training hours.
+        messaging.start_thread(
+            household=nguyen,
+            topic=Topic.LICENSING,
+            subject="Training hours before our renewal",
+            body=(
+                "Good morning Ms. Miller,\n\nOur licence renewal is coming up. How many training hours do we still "
+                "need, and are there any evening classes? We both work during the day.\n\nThank you,\nLinh Nguyen"
+            ),
+            author=linh,
+            now=_at(_business_days_before(today, 4), 9, 20),
+        )
+
+        # Answered the same day, closed by the family and rated.
+        asked_day = _business_days_before(today, 8)
+        thread = messaging.start_thread(
+            household=nguyen,
+            topic=Topic.COURT,
+            about=Child.objects.get(first_name="Zoe", last_name="Park"),
+            subject="Zoe's court hearing",
+            body="Hi Ms. Shah,\n\nZoe told us she has a court hearing next month. May we come, and should we bring anything?",
+            author=linh,
+            now=_at(asked_day, 12, 0),
+        )
+        messaging.post_message(
+            thread=thread,
+            author=shah,
+            body=(
+                "Dear Ms. Nguyen,\n\nThank you for asking. Yes, please come: the judge wants to hear how Zoe is doing, "
+                "and you know that best. I will send you the date and the room as soon as the court confirms them, "
+                "and I will meet you at the entrance. You don't need to bring anything; a few lines about how Zoe "
+                "is settling in would help.\n\nMs. Shah"
+            ),
+            now=_at(asked_day, 15, 30),
+        )
+        closed_at = _at(_business_days_before(today, 7), 8, 15)
+        thread = messaging.close_thread(thread=thread, actor=linh, now=closed_at)
+        messaging.rate_thread(
+            thread=thread, actor=linh, score=5, comment="Quick, kind answer. Thank you for inviting us.", now=closed_at
+        )
+
+    def _saved_replies(self, team):
+        author = User.objects.filter(team=team, role=Role.CASEWORKER, is_active=True).order_by("pk").first()
+        for language, title, body in SAVED_REPLIES:
+            if not SavedReply.objects.filter(team=team, language=language, title=title).exists():
+                messaging.save_reply(actor=author, title=title, body=body, language=language)
+
+
+def _business_days_before(day: date, count: int) -> date:
+    while count:
+        day -= timedelta(days=1)
+        if business_days.is_business_day(day):
+            count -= 1
+    return day
+
+
+def _at(day: date, hour: int, minute: int) -> datetime:
+    return datetime.combine(day, time(hour, minute), tzinfo=business_days.agency_zone())
