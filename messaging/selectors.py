@@ -34,9 +34,22 @@ def with_inbox_columns(threads: QuerySet[Thread], user: User) -> QuerySet[Thread
     mine = ReadState.objects.filter(thread=OuterRef("pk"), user=user)
     return threads.select_related("household", "assigned_to").annotate(
         reply_due_at=Subquery(_open_commitment(Thread).values("due_at")[:1]),
+        reply_owner_id=Subquery(_open_commitment(Thread).values("owner_id")[:1]),
         archived_at=Subquery(mine.values("archived_at")[:1]),
         unread=~Exists(mine.filter(last_read_at__gte=OuterRef("last_message_at"))),
     )
+
+
+def with_reply_owners(threads) -> list[Thread]:
+    """Who answers each listed conversation: the holder, or the colleague covering while they are away.
+
+    One query for the page, whatever its length (the ledger's open promise names the owner).
+    """
+    threads = list(threads)
+    owners = User.objects.in_bulk({thread.reply_owner_id for thread in threads if thread.reply_owner_id})
+    for thread in threads:
+        thread.reply_owner = owners.get(thread.reply_owner_id)
+    return threads
 
 
 def _search(threads: QuerySet[Thread], query: str) -> QuerySet[Thread]:

@@ -329,18 +329,7 @@ def transfer_thread(*, thread: Thread, to_user: User, actor: User, note: str = "
     thread.save(update_fields=["assigned_to"])
     for commitment in open_commitments_for(thread):
         reassign_commitment(commitment=commitment, to_owner=to_user, actor=actor, note=note, now=now)
-    _event(thread, kind=Message.Kind.TRANSFERRED, actor=actor, to_user=to_user, note=note, now=now)
-    queue_notifications(
-        [
-            NotificationSpec(
-                recipient=to_user,
-                kind=Notification.Kind.CONVERSATION_HANDED,
-                context=_context(thread, **{"from": str(actor)}),
-                link=_thread_link(thread),
-            )
-        ],
-        now=now,
-    )
+    _tell_colleague(thread, kind=Message.Kind.TRANSFERRED, actor=actor, colleague=to_user, note=note, now=now)
     return thread
 
 
@@ -357,7 +346,13 @@ def bring_in_colleague(
     if colleague.pk == thread.assigned_to_id or Participant.objects.filter(thread=thread, user=colleague).exists():
         raise ValidationError({"colleague": _("%(name)s is already in this conversation.") % {"name": colleague}})
     participant = Participant.objects.create(thread=thread, user=colleague, added_by=actor, added_at=now)
-    _event(thread, kind=Message.Kind.COLLEAGUE_ADDED, actor=actor, to_user=colleague, note=(note or "").strip()[:500], now=now)
+    _tell_colleague(thread, kind=Message.Kind.COLLEAGUE_ADDED, actor=actor, colleague=colleague, note=note, now=now)
+    return participant
+
+
+def _tell_colleague(thread: Thread, *, kind: str, actor: User, colleague: User, note: str, now: datetime) -> None:
+    """The event in the conversation (the family sees who has it; only staff see the note) and the colleague's notification."""
+    _event(thread, kind=kind, actor=actor, to_user=colleague, note=(note or "").strip()[:500], now=now)
     queue_notifications(
         [
             NotificationSpec(
@@ -369,7 +364,6 @@ def bring_in_colleague(
         ],
         now=now,
     )
-    return participant
 
 
 @transaction.atomic

@@ -57,6 +57,13 @@ def _search(request):
     return form, query, request.GET.get("archived") == "1"
 
 
+def _page(request, threads):
+    """One page of a conversation list, each row knowing who answers it (one query for the page)."""
+    page = Paginator(threads, INBOX_PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = selectors.with_reply_owners(page.object_list)
+    return page
+
+
 @login_required
 def family_home(request):
     """A family's conversations and call-backs; staff go to their inbox."""
@@ -64,9 +71,7 @@ def family_home(request):
         return redirect("messaging:inbox")
     _family_only(request.user)
     search, query, archived = _search(request)
-    page = Paginator(selectors.family_threads(request.user, query=query, archived=archived), INBOX_PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page = _page(request, selectors.family_threads(request.user, query=query, archived=archived))
     context = {
         "page": page,
         "search": search,
@@ -84,9 +89,7 @@ def inbox(request):
     _staff_only(request.user)
     now = timezone.now()
     search, query, archived = _search(request)
-    page = Paginator(selectors.my_inbox(request.user, now=now, query=query, archived=archived), INBOX_PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page = _page(request, selectors.my_inbox(request.user, now=now, query=query, archived=archived))
     context = {
         "page": page,
         "search": search,
@@ -105,7 +108,7 @@ def team_inbox(request):
     if request.user.role not in (Role.SUPERVISOR, Role.ADMINISTRATOR):
         raise Http404
     now = timezone.now()
-    page = Paginator(selectors.team_inbox(request.user, now=now), INBOX_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = _page(request, selectors.team_inbox(request.user, now=now))
     context = {
         "page": page,
         "backlog": selectors.team_backlog(request.user, now=now),

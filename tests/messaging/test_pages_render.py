@@ -239,3 +239,15 @@ def test_the_nav_shows_messages_to_families_and_the_inbox_to_staff(client, resou
     staff = _page(client, supervisor, "messaging:inbox")
     assert reverse("messaging:team") in staff
     assert reverse("messaging:saved_replies") in staff
+
+
+def test_lists_name_the_colleague_who_answers_while_the_holder_is_away(
+    client, resource_parent, child, caseworker, colleague, supervisor, time_machine
+):
+    time_machine.move_to(chicago(2026, 11, 16, 10), tick=False)
+    _away(caseworker, colleague, supervisor)
+    _ask(resource_parent, child)
+    family = _page(client, resource_parent, "messaging:family_home")
+    assert "Ms. Shah is covering for Mr. Reed and will answer by Tuesday 17 November, 5:00 PM." in family
+    team = _page(client, supervisor, "messaging:team")
+    assert "Ms. Shah is covering" in team
