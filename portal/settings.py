@@ -192,6 +192,10 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = False
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 INVITATION_VALID_DAYS = env_int("PORTAL_INVITATION_VALID_DAYS", 14)
+# An inquirer's private status link (no account): how long it works, and how many inquiries one
+# address may send per hour before the form asks them to call instead.
+PORTAL_INQUIRY_LINK_DAYS = env_int("PORTAL_INQUIRY_LINK_DAYS", 90)
+PORTAL_INQUIRY_RATE_LIMIT = env_int("PORTAL_INQUIRY_RATE_LIMIT", 5)
 
 # --- Language and time ---------------------------------------------------------
 LANGUAGE_CODE = "en"

@@ -10,5 +10,6 @@ urlpatterns = [
     path("notifications/", include("portal.notifications.urls")),
     path("", include("portal.followups.urls")),
     path("messages/", include("messaging.urls")),
+    path("", include("inquiries.urls")),
     path("admin/", admin.site.urls),
 ]

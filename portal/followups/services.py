@@ -143,7 +143,9 @@ def _mark_met(commitment: Commitment, *, actor: User, now: datetime) -> Commitme
 
 
 @transaction.atomic
-def meet_commitments_for(*, subject: models.Model, actor: User, now: datetime | None = None) -> int:
+def meet_commitments_for(
+    *, subject: models.Model, actor: User, now: datetime | None = None, standard: str | None = None
+) -> int:
     """Meet every open promise about one subject: a staff reply meets the reply promise of its thread.
 
     The subject's app has already decided that ``actor`` may act on the subject (a colleague
@@ -152,7 +154,10 @@ def meet_commitments_for(*, subject: models.Model, actor: User, now: datetime | 
     """
     now = now or timezone.now()
     met = 0
-    for commitment in open_commitments_for(subject):
+    commitments = open_commitments_for(subject)
+    if standard is not None:
+        commitments = commitments.filter(standard__code=standard)
+    for commitment in commitments:
         if _mark_met(commitment, actor=actor, now=now).met_at == now:
             met += 1
     return met
@@ -267,6 +272,22 @@ def chase_commitment(*, commitment: Commitment, actor: User, now: datetime | Non
     now = now or timezone.now()
     if not policies.can_chase(actor, commitment, now=now):
         raise PermissionDenied(_("You can ask about a promise once its deadline has passed."))
+    return _record_chase(commitment, actor=actor, now=now)
+
+
+@transaction.atomic
+def chase_commitment_by_link(*, commitment: Commitment, now: datetime | None = None) -> ChaseResult:
+    """Someone without an account (an inquirer on their private status link) says they are still waiting.
+
+    The caller has checked the signed link; the promise must be open and past its deadline.
+    """
+    now = now or timezone.now()
+    if commitment.status != Commitment.Status.OPEN or commitment.due_at >= now:
+        raise PermissionDenied(_("You can ask about a promise once its deadline has passed."))
+    return _record_chase(commitment, actor=None, now=now)
+
+
+def _record_chase(commitment: Commitment, *, actor: User | None, now: datetime) -> ChaseResult:
     commitment = Commitment.objects.select_for_update(of=("self",)).select_related("owner__team__supervisor").get(pk=commitment.pk)
     previous = CommitmentEvent.objects.filter(commitment=commitment, kind=CommitmentEvent.Kind.FAMILY_CHASED).first()
     if previous is not None:

@@ -92,4 +92,23 @@ def headline_and_text(notification: Notification) -> tuple[str, str]:
             _("%(owed_to)s asked for a call") % values,
             _("%(owed_to)s asked you to call them back by %(due)s.") % values,
         )
+    if kind == Notification.Kind.NEW_INQUIRY:
+        return (
+            _("New inquiry: %(owed_to)s") % values,
+            _("%(owed_to)s would like to hear about fostering or adopting. Please make personal contact by %(due)s.") % values,
+        )
+    if kind == Notification.Kind.INQUIRY_RECEIVED:
+        return (
+            _("Thank you for reaching out"),
+            _(
+                "Thank you for your interest in caring for children. %(owner)s will contact you personally by %(due)s. "
+                "You can see where things stand at any time with your private link."
+            )
+            % values,
+        )
+    if kind == Notification.Kind.INQUIRY_LINK:
+        return (
+            _("Your private link"),
+            _("Here is a new private link to see where your inquiry stands. Links sent earlier may no longer work."),
+        )
     return (_("An update from the agency"), _("There is something new for you in the portal."))

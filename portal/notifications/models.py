@@ -21,6 +21,9 @@ class Notification(models.Model):
         MESSAGE_FOR_FAMILY = "message_for_family", _("The agency answered")
         CONVERSATION_HANDED = "conversation_handed", _("A conversation was passed to you")
         CALLBACK_REQUESTED = "callback_requested", _("A family asked for a call")
+        NEW_INQUIRY = "new_inquiry", _("A new inquiry for you")
+        INQUIRY_RECEIVED = "inquiry_received", _("Your inquiry was received")
+        INQUIRY_LINK = "inquiry_link", _("A new link to your inquiry")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications", null=True, blank=True

@@ -5,10 +5,13 @@ from datetime import date, datetime, time, timedelta
 from allauth.mfa.models import Authenticator
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from allauth.mfa.totp.internal.auth import TOTP
+from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
-from django.utils import timezone
+from django.utils import formats, timezone, translation
 
+from inquiries import services as inquiries
+from inquiries.models import ClosedReason, ContactLog, Inquiry, Interest, Stage
 from messaging import services as messaging
 from messaging.models import CallbackRequest, ContactRecord, SavedReply, Thread, Topic
 from messaging.services import record_contact
@@ -28,6 +31,8 @@ STAFF = [
     ("caseworker@demo.agency", "Mr.", "Marcus", "Reed", Role.CASEWORKER),
     ("caseworker2@demo.agency", "Ms.", "Priya", "Shah", Role.CASEWORKER),
     ("resource.worker@demo.agency", "Ms.", "Joan", "Miller", Role.RESOURCE_WORKER),
+    # A second resource worker, so that new inquiries visibly take turns between the two.
+    ("resource.worker2@demo.agency", "Mr.", "Luis", "Ortiz", Role.RESOURCE_WORKER),
     ("fiscal@demo.agency", "Mr.", "Tom", "Baker", Role.FISCAL),
 ]
 FAMILIES = [
@@ -66,6 +71,148 @@ SAVED_REPLIES = [
         "en que se emite el pago.",
     ),
 ]
+
+# Inquiries from people thinking about becoming a resource family, oldest first (round robin
+# hands them out in the order they arrive). "received" is (business days before today, hour,
+# minute), or None for "a few hours ago"; "saturday" moves it to the Saturday before that day.
+# Each step of the story is (business days after the day received, hour, minute, what happened, ...);
+# a day of None means an hour ago. Every step goes through inquiries.services, so the ledger matches.
+# The e-mail address (or the phone, for someone who gave only a phone) is the demo's marker: an
+# inquiry already there is left alone.
+INQUIRIES = [
+    {
+        "name": "Sharon Whitfield", "email": "sharon.whitfield@example.org", "phone": "601-555-0187",
+        "contact_way": "phone", "best_time": "Any time after 3:30, when I'm home from work", "language": "en",
+        "interest": Interest.KINSHIP,
+        "questions": (
+            "My niece's two little boys were taken into care last week. I want them with family, and I can take "
+            "them both. What do I need to do, and how long does it take?"
+        ),
+        "received": (62, 19, 40),
+        "story": [
+            (1, 9, 5, "contact", ContactLog.Kind.SPOKE, "Talked for 40 minutes. The boys are 3 and 6. Explained kinship licensing and the home check."),
+            (1, 9, 50, "promise", "Send the kinship application and the list of documents today"),
+            (1, 14, 0, "done"),
+            (3, 10, 0, "stage", Stage.ORIENTATION, "Kinship orientation, one to one at the office"),
+            (6, 11, 30, "stage", Stage.APPLICATION, ""),
+            (8, 9, 15, "promise", "Call to book the home study visit"),
+            (9, 10, 0, "done"),
+            (10, 10, 5, "stage", Stage.HOME_STUDY, ""),
+            (40, 15, 0, "stage", Stage.LICENSED, "Licensed as a kinship home for both boys."),
+        ],
+    },
+    {
+        "name": "Darnell Brooks", "email": "darnell.brooks@example.org", "phone": "(601) 555-0123",
+        "contact_way": "phone", "best_time": "Weekdays after 6 pm", "language": "en", "interest": Interest.FOSTER,
+        "questions": (
+            "I'll be honest, my first question is about money. How much is the monthly board payment, and does the "
+            "agency help with clothes, school things and daycare? We want to do this right and need to know we can "
+            "afford it."
+        ),
+        "received": (55, 21, 10),
+        "story": [
+            (1, 12, 20, "contact", ContactLog.Kind.NO_ANSWER, ""),
+            (1, 16, 40, "contact", ContactLog.Kind.SPOKE, "Went through the board payment, the initial clothing allowance and travel reimbursement. A good first question."),
+            (2, 9, 30, "promise", "Send the board payment rates and the information session dates"),
+            (2, 11, 0, "done"),
+            (2, 11, 5, "stage", Stage.SESSION_INVITED, ""),
+            (12, 19, 0, "stage", Stage.SESSION_ATTENDED, "Came with his wife; they asked about respite first."),
+        ],
+    },
+    {
+        "name": "Rachel Tran", "email": "rachel.tran@example.org", "phone": "",
+        "contact_way": "email", "best_time": "", "language": "en", "interest": Interest.RESPITE,
+        "questions": (
+            "My husband and I would like to help, maybe with respite weekends to start. We are moving to a bigger "
+            "house this summer, though. Is it too early to ask?"
+        ),
+        "received": (48, 12, 35),
+        "story": [
+            (0, 15, 10, "contact", ContactLog.Kind.PERSONAL_EMAIL, "Wrote back: never too early. Explained respite care and asked for a phone number."),
+            (5, 10, 0, "contact", ContactLog.Kind.SPOKE, "They would rather start after the move."),
+            (5, 10, 10, "close", ClosedReason.NOT_READY, "Moving this summer; would like to hear from us in September."),
+        ],
+    },
+    {
+        "name": "María José Hernández", "email": "mariajose.hernandez@example.org", "phone": "601 555 0168",
+        "contact_way": "text", "best_time": "Por las tardes, después de las 5", "language": "es", "interest": Interest.FOSTER,
+        "questions": (
+            "Somos una pareja con dos hijos adolescentes. ¿Podemos ser familia de acogida si los dos trabajamos? "
+            "¿Hay sesiones informativas en español?"
+        ),
+        "received": (40, 18, 25),
+        "story": [
+            (1, 10, 30, "contact", ContactLog.Kind.PERSONAL_TEXT, "Texted in Spanish; they asked for a call on Thursday afternoon."),
+            (3, 16, 15, "contact", ContactLog.Kind.SPOKE, "Both parents work: that is fine. Spanish information session on the 2nd Tuesday."),
+            (4, 9, 0, "stage", Stage.SESSION_INVITED, ""),
+            (9, 18, 30, "stage", Stage.SESSION_ATTENDED, ""),
+            (13, 18, 0, "stage", Stage.ORIENTATION, ""),
+            (20, 11, 0, "promise", "Enviarles la solicitud en español"),
+            (20, 15, 30, "done"),
+            (21, 10, 0, "stage", Stage.APPLICATION, ""),
+            (None, 0, 0, "promise", "Llamarles para revisar juntos la solicitud y los documentos que faltan"),
+        ],
+    },
+    {
+        "name": "Kevin O'Neal", "email": "kevin.oneal@example.org", "phone": "601.555.0139",
+        "contact_way": "phone", "best_time": "Lunchtime, 12 to 1", "language": "en", "interest": Interest.ADOPT,
+        "questions": (
+            "We've been thinking about adoption for a couple of years. Do you place younger children, and do we "
+            "have to foster first?"
+        ),
+        "received": (25, 16, 50),
+        "story": [
+            (1, 16, 30, "contact", ContactLog.Kind.VOICEMAIL, "Left a voicemail with my direct line."),
+            (2, 8, 5, "again", "Sorry I missed your call yesterday. The best time to reach me is at lunchtime."),
+            (2, 12, 10, "contact", ContactLog.Kind.SPOKE, "One licence covers fostering and adopting. Talked about brothers and sisters waiting together."),
+            (3, 9, 0, "stage", Stage.SESSION_INVITED, ""),
+        ],
+    },
+    {
+        "name": "Lucía Morales", "email": "lucia.morales@example.org", "phone": "",
+        "contact_way": "email", "best_time": "", "language": "es", "interest": Interest.ADOPT,
+        "questions": "Mi esposo y yo queremos adoptar. ¿Cuánto tiempo tarda el proceso y cuánto cuesta?",
+        "received": (18, 7, 45),
+        "story": [
+            (0, 11, 20, "contact", ContactLog.Kind.PERSONAL_EMAIL, "Wrote in Spanish: adopting from care costs the family nothing; about 4 to 6 months to a licence."),
+            (1, 9, 0, "stage", Stage.SESSION_INVITED, ""),
+            (6, 18, 30, "stage", Stage.SESSION_ATTENDED, ""),
+        ],
+    },
+    {
+        "name": "Guadalupe Ramírez", "email": "guadalupe.ramirez@example.org", "phone": "+1 (601) 555-0191",
+        "contact_way": "phone", "best_time": "Entre semana después de las 4", "language": "es", "interest": Interest.UNSURE,
+        "questions": "Vivo sola y trabajo medio tiempo. ¿Una persona sola puede ser familia de recursos? ¿Necesito tener casa propia?",
+        "received": (12, 10, 20),
+        "saturday": True,
+        "story": [
+            (1, 9, 40, "contact", ContactLog.Kind.SPOKE, "Called in Spanish. Single people and renters are welcome."),
+            (1, 9, 50, "promise", "Enviarle las fechas de la próxima sesión informativa en español"),
+            (1, 13, 0, "done"),
+            (1, 13, 5, "stage", Stage.SESSION_INVITED, ""),
+        ],
+    },
+    {
+        "name": "Terrence Hall", "email": "", "phone": "601-555-0175",
+        "contact_way": "text", "best_time": "Any time", "language": "en", "interest": Interest.FOSTER,
+        "questions": "Is there an age limit? I'm 61 and retired, with lots of time and a big yard.",
+        "received": (6, 8, 15),
+        "story": [
+            (0, 11, 0, "contact", ContactLog.Kind.PERSONAL_TEXT, "Texted back: there is no upper age limit. Asked when to call."),
+            (0, 14, 30, "contact", ContactLog.Kind.SPOKE, ""),
+            (1, 9, 0, "stage", Stage.SESSION_INVITED, ""),
+        ],
+    },
+    {
+        "name": "Aisha Coleman", "email": "aisha.coleman@example.org", "phone": "6015550152",
+        "contact_way": "phone", "best_time": "Weekday mornings before 11", "language": "en", "interest": Interest.FOSTER,
+        "questions": "We have a spare room and would love to help a teenager. What are the first steps, and can we both keep working full time?",
+        "received": None,
+        "story": [],
+    },
+]
+# The inquirer whose private status page the command prints: still waiting for a first call.
+WAITING_INQUIRER = "aisha.coleman@example.org"
 
 
 class Command(BaseCommand):
@@ -124,6 +271,7 @@ class Command(BaseCommand):
         absence = self._cover(people)
         self._conversations(households, people)
         self._saved_replies(team)
+        waiting = self._inquiries(hinds)
         self.stdout.write(self.style.SUCCESS("Demo agency ready."))
         self.stdout.write(f"  Password for every demo login: {DEMO_PASSWORD}")
         for email, *_rest in STAFF:
@@ -136,6 +284,13 @@ class Command(BaseCommand):
                 f"  {absence.worker} is away until {absence.ends_on:%A} {absence.ends_on.day} {absence.ends_on:%B}; "
                 f"{absence.cover} covers "
                 f"(sign in as {absence.cover.email} to see the messages waiting for {absence.worker})."
+            )
+        if waiting is not None:
+            with translation.override("en"):
+                due = formats.date_format(timezone.localtime(waiting.first_contact_due_at), "DATETIME_FORMAT")
+            self.stdout.write(
+                f"  {waiting.name} sent an inquiry and is waiting for a first call from {waiting.worker} by {due}. "
+                f"The inquirer's private status page (no account needed): {settings.PORTAL_BASE_URL}{inquiries.status_path(waiting)}"
             )
 
     def _person(self, email, title, first, last, role):
@@ -307,6 +462,43 @@ class Command(BaseCommand):
             thread=thread, actor=linh, score=5, comment="Quick, kind answer. Thank you for inviting us.", now=closed_at
         )
 
+    def _inquiries(self, county):
+        """Nine inquiries at every point of the path, so the queue, the status page and the funnel have data."""
+        now = timezone.now()
+        today = business_days.local_date(now)
+        for story in INQUIRIES:
+            marker = {"email_key": story["email"].casefold()} if story["email"] else {"phone_key": inquiries.phone_key(story["phone"])}
+            if Inquiry.objects.filter(**marker).exists():
+                continue
+            if story["received"] is None:
+                received = now - timedelta(hours=3)
+            else:
+                days_ago, hour, minute = story["received"]
+                day = _business_days_before(today, days_ago)
+                while story.get("saturday") and day.weekday() != 5:
+                    day -= timedelta(days=1)
+                received = _at(day, hour, minute)
+            form = {key: story[key] for key in ("name", "email", "phone", "contact_way", "best_time", "language", "interest", "questions")}
+            inquiry = inquiries.submit_inquiry(**form, county=county, now=received).inquiry
+            step = None
+            for after, hour, minute, action, *args in story["story"]:
+                at = now - timedelta(hours=1) if after is None else _at(_business_days_after(business_days.local_date(received), after), hour, minute)
+                worker = inquiry.worker
+                if action == "contact":
+                    inquiries.log_contact(inquiry=inquiry, kind=args[0], note=args[1], actor=worker, now=at)
+                elif action == "again":
+                    inquiries.submit_inquiry(**(form | {"questions": args[0]}), county=county, now=at)
+                elif action == "promise":
+                    step = inquiries.promise_next_step(inquiry=inquiry, description=args[0], actor=worker, now=at)
+                elif action == "done":
+                    inquiries.complete_next_step(step=step, actor=worker, now=at)
+                elif action == "stage":
+                    inquiries.move_stage(inquiry=inquiry, stage=args[0], note=args[1], actor=worker, now=at)
+                elif action == "close":
+                    inquiries.move_stage(inquiry=inquiry, stage=Stage.CLOSED, closed_reason=args[0], note=args[1], actor=worker, now=at)
+                inquiry.refresh_from_db()
+        return Inquiry.objects.filter(email_key=WAITING_INQUIRER, stage=Stage.NEW).select_related("worker").first()
+
     def _saved_replies(self, team):
         author = User.objects.filter(team=team, role=Role.CASEWORKER, is_active=True).order_by("pk").first()
         for language, title, body in SAVED_REPLIES:
@@ -317,6 +509,14 @@ class Command(BaseCommand):
 def _business_days_before(day: date, count: int) -> date:
     while count:
         day -= timedelta(days=1)
+        if business_days.is_business_day(day):
+            count -= 1
+    return day
+
+
+def _business_days_after(day: date, count: int) -> date:
+    while count:
+        day += timedelta(days=1)
         if business_days.is_business_day(day):
             count -= 1
     return day
