@@ -19,6 +19,7 @@ from inquiries.models import ContactLog, Inquiry
 from portal.followups.models import Commitment
 from portal.notifications.models import Notification
 from tests.conftest import chicago
+from tests.inquiries.links import opens
 
 pytestmark = pytest.mark.django_db
 
@@ -77,11 +78,11 @@ def test_the_form_says_a_first_question_about_money_is_welcome(client, ready):
 def test_sending_the_form_shows_the_named_worker_and_the_local_deadline(client, ready):
     response = _send(client, ready)
     inquiry = Inquiry.objects.get()
-    assert response.status_code == 302 and response.url == services.status_path(inquiry) + "?new=1"
+    assert response.status_code == 302 and response.url.endswith("/?new=1") and opens(response.url, inquiry)
     page = text_of(page_of(client.get(response.url)))
     assert "Thank you, Ana Pérez." in page
     assert f"Ms. Miller from our Hinds County team will contact you personally by {DUE_EN}." in page
-    assert "Keep this link" in page and services.status_path(inquiry) in page
+    assert "Keep this link" in page and opens(page, inquiry)
 
 
 def test_a_spanish_inquirer_sees_the_deadline_in_spanish(client, ready):
@@ -262,7 +263,7 @@ def test_asking_for_a_new_link_says_the_same_whoever_asks(client, ready, django_
             pages.append(text_of(page_of(client.post(reverse("inquiries:resend"), {"email": address}, follow=True))))
     assert pages[0] == pages[1] and "If we have an inquiry with that e-mail address" in pages[0]
     [email] = mail.outbox
-    assert email.to == ["ana@example.org"] and services.status_path(inquiry) in email.body
+    assert email.to == ["ana@example.org"] and opens(email.body, inquiry)
 
 
 def test_a_malformed_address_on_the_new_link_page_gets_a_message(client, ready):
