@@ -10,29 +10,11 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.db.models import Q, QuerySet
-from django.utils import timezone
 
-from portal import business_days
-from portal.accounts.models import Absence, Role
-from portal.accounts.policies import may_see_family_data
+from portal.accounts.models import Role
+from portal.accounts.policies import may_see_family_data, staff_scope
 
 from .models import CallbackRequest, Participant, SavedReply, Thread
-
-
-def current_absences(today) -> QuerySet[Absence]:
-    return Absence.objects.filter(starts_on__lte=today, ends_on__gte=today, cancelled_at__isnull=True)
-
-
-def covered_workers(user, now: datetime | None):
-    """The colleagues ``user`` covers for today: their conversations come to ``user``."""
-    return current_absences(business_days.local_date(now or timezone.now())).filter(cover=user).values("worker")
-
-
-def _staff_scope(user, now: datetime | None, *, field: str) -> Q:
-    scope = Q(**{field: user}) | Q(**{f"{field}__in": covered_workers(user, now)})
-    if user.role == Role.SUPERVISOR:
-        scope |= Q(**{f"{field}__team__supervisor": user})
-    return scope
 
 
 def visible_threads(user, *, now: datetime | None = None) -> QuerySet[Thread]:
@@ -45,7 +27,7 @@ def visible_threads(user, *, now: datetime | None = None) -> QuerySet[Thread]:
     if not user.is_agency_staff:
         return Thread.objects.none()
     brought_in = Participant.objects.filter(user=user).values("thread")
-    return Thread.objects.filter(_staff_scope(user, now, field="assigned_to") | Q(pk__in=brought_in))
+    return Thread.objects.filter(staff_scope(user, now, field="assigned_to") | Q(pk__in=brought_in))
 
 
 def visible_callbacks(user, *, now: datetime | None = None) -> QuerySet[CallbackRequest]:
@@ -57,7 +39,7 @@ def visible_callbacks(user, *, now: datetime | None = None) -> QuerySet[Callback
         return CallbackRequest.objects.all()
     if not user.is_agency_staff:
         return CallbackRequest.objects.none()
-    return CallbackRequest.objects.filter(_staff_scope(user, now, field="assigned_to"))
+    return CallbackRequest.objects.filter(staff_scope(user, now, field="assigned_to"))
 
 
 def visible_saved_replies(user) -> QuerySet[SavedReply]:
@@ -81,7 +63,7 @@ def can_transfer(user, thread: Thread, *, now: datetime | None = None) -> bool:
         return False
     if user.role == Role.ADMINISTRATOR:
         return True
-    return Thread.objects.filter(_staff_scope(user, now, field="assigned_to"), pk=thread.pk).exists()
+    return Thread.objects.filter(staff_scope(user, now, field="assigned_to"), pk=thread.pk).exists()
 
 
 def can_close(user, thread: Thread) -> bool:

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from portal import business_days
 from portal.accounts.models import Household, Role, User
-from portal.accounts.policies import team_members
+from portal.accounts.policies import covered_workers, current_absences, team_members
 from portal.accounts.services import active_absence
 from portal.followups.models import Commitment
 
@@ -74,7 +74,7 @@ def family_threads(user: User, *, query: str = "", archived: bool = False) -> Qu
 
 def my_inbox(user: User, *, now: datetime, query: str = "", archived: bool = False) -> QuerySet[Thread]:
     """The conversations this worker answers (held, covered today, brought into): soonest deadline first."""
-    covered = policies.covered_workers(user, now)
+    covered = covered_workers(user, now)
     brought_in = Participant.objects.filter(user=user).values("thread")
     mine = Thread.objects.filter(Q(assigned_to=user) | Q(assigned_to__in=covered) | Q(pk__in=brought_in))
     threads = _search(with_inbox_columns(mine, user), query).filter(_archived_by(user, archived))
@@ -111,7 +111,7 @@ def team_backlog(supervisor: User, *, now: datetime) -> list[WorkerBacklog]:
     today = business_days.local_date(now)
     absences = {
         absence.worker_id: absence
-        for absence in policies.current_absences(today).filter(worker__in=[w.pk for w in workers]).select_related("cover")
+        for absence in current_absences(today).filter(worker__in=[w.pk for w in workers]).select_related("cover")
     }
     rows = []
     for worker in workers:
@@ -201,7 +201,7 @@ def callbacks_for_family(user: User) -> QuerySet[CallbackRequest]:
 
 
 def my_callbacks(user: User, *, now: datetime) -> QuerySet[CallbackRequest]:
-    covered = policies.covered_workers(user, now)
+    covered = covered_workers(user, now)
     return (
         CallbackRequest.objects.filter(Q(assigned_to=user) | Q(assigned_to__in=covered), status=CallbackRequest.Status.OPEN)
         .select_related("household", "assigned_to")

@@ -114,8 +114,9 @@ def next_business_day(day: date) -> date:
 def deadline(received_at: datetime, business_days: int) -> datetime:
     """Close of business on the ``business_days``-th business day after the day of receipt.
 
-    With zero business days the work is due at close of business today, or on the
-    next business day when it arrived on a day the office is closed.
+    With zero business days ("the same business day") the work is due at close of business
+    today, or at close of the next business day when it arrived after closing or on a day
+    the office is closed: nobody can act on it before the office opens again.
     """
     _require_aware(received_at, "received_at")
     if isinstance(business_days, bool) or not isinstance(business_days, int) or business_days < 0:
@@ -123,6 +124,8 @@ def deadline(received_at: datetime, business_days: int) -> datetime:
     day = local_date(received_at)
     calendar = _window(day, business_days)
     if business_days == 0:
+        if received_at >= close_of_business(day):
+            day += timedelta(days=1)
         while not calendar.is_business_day(day):
             day += timedelta(days=1)
         return close_of_business(day)

@@ -11,5 +11,6 @@ urlpatterns = [
     path("", include("portal.followups.urls")),
     path("messages/", include("messaging.urls")),
     path("", include("inquiries.urls")),
+    path("children/", include("placements.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -76,7 +76,22 @@ class ChildFactory(factory.django.DjangoModelFactory):
 class PlacementFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = "placements.Placement"
+        skip_postgeneration_save = True
 
     child = factory.SubFactory(ChildFactory)
     household = factory.SubFactory(HouseholdFactory)
     started_on = factory.LazyFunction(lambda: __import__("datetime").date(2026, 9, 1))
+
+    @factory.post_generation
+    def disclosure(obj, create, extracted, **kwargs):
+        """Every placement has its disclosure checklist (placements.services.place_children makes it; this skips the promises)."""
+        if not create:
+            return
+        from django.utils import timezone
+
+        from placements.models import ChecklistEntry, Disclosure, DisclosureItem
+
+        disclosure = Disclosure.objects.create(placement=obj, updated_at=timezone.now())
+        DisclosureItem.objects.bulk_create(
+            [DisclosureItem(disclosure=disclosure, entry=entry) for entry in ChecklistEntry.objects.filter(active=True)]
+        )

@@ -105,3 +105,11 @@ def test_two_office_hours_before_close_is_three_pm():
 def test_office_time_left_counts_only_open_hours():
     left = business_days.office_hours_between(chicago(2027, 3, 5, 16, 0), chicago(2027, 3, 8, 17, 0))
     assert left == timedelta(hours=10)
+
+
+def test_same_business_day_work_that_arrives_after_closing_is_due_when_the_next_business_day_closes():
+    # An urgent promise (medication that did not come with a child) has zero business days.
+    assert deadline(chicago(2027, 3, 3, 10, 0), 0) == chicago(2027, 3, 3, 17, 0)
+    assert deadline(chicago(2027, 3, 3, 19, 30), 0) == chicago(2027, 3, 4, 17, 0)  # Wednesday evening
+    assert deadline(chicago(2027, 3, 5, 18, 0), 0) == chicago(2027, 3, 8, 17, 0)  # Friday evening → Monday
+    assert deadline(chicago(2027, 3, 6, 11, 0), 0) == chicago(2027, 3, 8, 17, 0)  # Saturday

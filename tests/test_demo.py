@@ -12,7 +12,9 @@ from django.utils import timezone
 from inquiries import services as inquiry_services
 from inquiries.models import ClosedReason, ContactLog, Inquiry, Interest, Stage
 from messaging.models import CallbackRequest, SavedReply, Thread, ThreadRating
-from placements.models import Child, Placement
+from placements import selectors as placement_selectors
+from placements import services as placement_services
+from placements.models import Child, DisclosureItem, FamilyNote, NeedReferral, Placement, RespiteGrant
 from portal import business_days
 from portal.accounts.models import Absence, Household, User
 from portal.followups.models import Commitment
@@ -24,6 +26,16 @@ DEMO_MODELS = [
     "accounts.Absence",
     "placements.Child",
     "placements.Placement",
+    "placements.Disclosure",
+    "placements.DisclosureItem",
+    "placements.Medication",
+    "placements.ItemChange",
+    "placements.FamilyNote",
+    "placements.Acknowledgement",
+    "placements.LastVisit",
+    "placements.RespiteGrant",
+    "placements.NeedReferral",
+    "audit.AuditEntry",
     "messaging.Thread",
     "messaging.Message",
     "messaging.ThreadRating",
@@ -56,6 +68,7 @@ def test_loading_the_demo_twice_changes_nothing(db):
     assert _counts() == first
     assert first["messaging.Thread"] == 4
     assert first["inquiries.Inquiry"] == 9
+    assert (first["placements.Placement"], first["placements.DisclosureItem"]) == (8, 88)
 
 
 def test_the_demo_shows_each_kind_of_conversation_and_who_covers(db):
@@ -69,7 +82,7 @@ def test_the_demo_shows_each_kind_of_conversation_and_who_covers(db):
     assert "Mr. Reed is away until" in output and "Ms. Shah covers" in output
 
     assert all(household.fiscal_contact.email == "fiscal@demo.agency" for household in Household.objects.all())
-    assert Placement.objects.filter(ended_on__isnull=True).count() == Child.objects.count() == 4
+    assert Placement.objects.filter(ended_on__isnull=True).count() == Child.objects.count() - 1 == 7
 
     waiting = Thread.objects.get(subject="Jordan's inhaler prescription")
     promise = Commitment.objects.get(subject_id=waiting.pk, subject_type__model="thread")
@@ -155,3 +168,105 @@ def test_the_demo_inquiries_happen_in_the_past_whatever_day_it_is_loaded(db, tim
     assert Inquiry.objects.filter(stage=Stage.NEW).count() == 1
     assert Commitment.objects.filter(status=Commitment.Status.OPEN, owed_to_name__gt="", due_at__lt=moment).count() == 0
     assert Commitment.objects.filter(late=True, owed_to_name__gt="").count() == 1
+    # The disclosure promises are all ahead: the urgent medication one too, even just after closing time.
+    placement_promises = Commitment.objects.filter(subject_type__app_label="placements", status=Commitment.Status.OPEN)
+    assert placement_promises.filter(standard__code="medication-at-placement").count() == 1
+    assert not placement_promises.filter(due_at__lte=moment).exists()
+    assert not Placement.objects.filter(placed_at__gt=moment).exists()
+
+
+def _placement(first_name: str) -> Placement:
+    return Placement.objects.select_related("disclosure", "child", "household").get(child__first_name=first_name)
+
+
+def test_the_demo_children_have_disclosures_in_every_state(db):
+    output = _load()
+    now = timezone.now()
+    shah = User.objects.get(email="caseworker2@demo.agency")
+    assert all(hasattr(placement, "disclosure") for placement in Placement.objects.all())
+    assert all(placement.disclosure.items.count() == 11 for placement in Placement.objects.all())
+
+    # Two brothers and sisters arrived at the Garcias an hour ago; Sofi's medicine did not come.
+    sofi, mateo = _placement("Sofía"), _placement("Mateo")
+    assert (sofi.child.called, sofi.household.name, sofi.medication) == ("Sofi", "The Garcia family", Placement.Medication.DID_NOT_COME)
+    assert list(sofi.child.siblings.all()) == [mateo.child]
+    urgent = placement_selectors.medication_promise(sofi)
+    assert urgent.owner == shah and now < urgent.due_at <= business_days.deadline(now, 1)
+    assert "Sofi's medicine did not come: Ms. Shah gets it to them by" in output
+    rows = placement_selectors.item_rows(sofi.disclosure, since=None)
+    medicines = next(row.item for row in rows if row.item.entry.code == "medications")
+    assert medicines.status == DisclosureItem.Status.KNOWN and medicines.medications.get().name == "Montelukast (chewable)"
+    pending = [row for row in rows if row.item.is_pending]
+    assert len(pending) == 7 and all(row.promise.owner == shah and row.promise.due_at > now for row in pending)
+    assert mateo.disclosure.items.filter(status=DisclosureItem.Status.PENDING).count() == 8
+
+    # Maya and Leo: everything known, one item not known after asking, and two changes the family has not seen.
+    maya, leo = _placement("Maya"), _placement("Leo")
+    unknown = leo.disclosure.items.get(status=DisclosureItem.Status.UNKNOWN)
+    assert unknown.entry.code == "triggers" and "Dr. Banks" in unknown.asked_whom
+    assert not DisclosureItem.objects.filter(disclosure__placement__in=[maya, leo], status=DisclosureItem.Status.PENDING).exists()
+    elena = User.objects.get(email="garcia@demo.family")
+    acknowledged = placement_selectors.last_acknowledgement(elena, maya.disclosure)
+    assert acknowledged.version < maya.disclosure.version
+    assert placement_selectors.last_acknowledgement(elena, leo.disclosure).version == leo.disclosure.version
+    assert FamilyNote.objects.get(item__disclosure=maya.disclosure).written_by == elena
+    grant = RespiteGrant.objects.get()
+    assert grant.placement == maya and grant.starts_at <= now < grant.expires_at
+    assert sorted(grant.entries.values_list("code", flat=True)) == ["allergies", "behaviours", "contacts", "medications"]
+    token = re.search(r"/children/respite/(\S+)/", output).group(1)
+    assert placement_services.usable_respite_grant(token, now=now) == grant
+    need = NeedReferral.objects.get()
+    assert (need.placement, need.status) == (maya, NeedReferral.Status.ASKING)
+
+    # Noah went home last week: the Garcias keep only the note they wrote.
+    noah = _placement("Noah")
+    assert noah.ended_on < business_days.local_date(now) and noah.end_reason == Placement.EndReason.REUNIFIED
+    assert [note.body[:7] for note in placement_selectors.own_notes(elena, noah)] == ["A Noah "]
+    assert not Commitment.objects.filter(subject_type__model="disclosureitem", subject_id__in=noah.disclosure.items.values("pk"), status=Commitment.Status.OPEN).exists()
+
+    # Both caseworkers have bars on the completeness chart, and they differ.
+    by_worker, by_office = placement_selectors.completeness(User.objects.get(email="supervisor@demo.agency"), now=now)
+    bars = {row.label: row for row in by_worker}
+    assert set(bars) == {"Mr. Reed", "Ms. Shah"}
+    assert all(row.placements >= 3 and row.day_one > 0 for row in bars.values())
+    assert bars["Mr. Reed"].day_one != bars["Ms. Shah"].day_one and bars["Mr. Reed"].day_five < 100
+    assert [row.label for row in by_office] == ["Hinds County Office"]
+
+
+def test_the_demo_family_sees_their_children_and_what_changed(db, client):
+    _load()
+    elena = User.objects.get(email="garcia@demo.family")
+    client.force_login(elena)
+    listing = client.get("/children/")
+    assert listing.status_code == 200
+    assert sorted(placement.child.called for placement in listing.context["placements"]) == ["Leo", "Mateo", "Maya", "Sofi"]
+    assert [placement.child.first_name for placement in listing.context["past"]] == ["Noah"]
+
+    sofi = _placement("Sofía")
+    page = client.get(f"/children/{sofi.pk}/")
+    assert page.status_code == 200
+    assert page.context["medication_promise"].owner.email == "caseworker2@demo.agency"
+    assert "Sofi" in page.text and "Montelukast (chewable)" in page.text
+
+    maya = _placement("Maya")
+    page = client.get(f"/children/{maya.pk}/")
+    assert page.status_code == 200
+    assert sorted(row.item.entry.code for row in page.context["rows"] if row.is_new) == ["court", "school"]
+    assert not page.context["read_current"]
+    assert "Ms. Okafor" in page.text and "Maya duerme mejor" in page.text
+
+    noah = _placement("Noah")
+    assert client.get(f"/children/{noah.pk}/").status_code == 404
+    assert client.get(f"/children/past/{noah.pk}/").status_code == 200
+
+
+def test_a_demo_database_from_before_disclosures_gets_them(db):
+    """`make run` on an older demo database, whose children were placed without a checklist: they get one."""
+    _load()
+    old = list(Placement.objects.filter(child__last_name="Lopez").values("child_id", "household_id", "started_on"))
+    Placement.objects.filter(child__last_name="Lopez").delete()
+    Placement.objects.bulk_create([Placement(**row) for row in old])
+    _load()
+    assert Child.objects.filter(first_name="Maya").count() == 1
+    for placement in Placement.objects.filter(child__last_name="Lopez"):
+        assert placement.disclosure.items.count() == 11 and placement.placed_at is not None

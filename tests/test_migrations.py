@@ -34,5 +34,12 @@ def test_every_migration_can_be_reversed_and_applied_again(tmp_path):
     )
     assert standards.stdout.split() == sorted([
         "disclosure-item", "hearing-outcome", "inquiry-first-contact", "inquiry-next-step", "letter-reply",
-        "message-reply", "payment-after-approval", "reimbursement-decision", "return-call",
+        "medication-at-placement", "message-reply", "need-follow-up", "payment-after-approval", "reimbursement-decision",
+        "return-call",
     ])
+    # So does the default disclosure checklist the administrator edits.
+    checklist = _manage(
+        tmp_path, "shell", "--no-imports", "-c",
+        "from placements.models import ChecklistEntry; print(ChecklistEntry.objects.count())",
+    )
+    assert checklist.stdout.strip() == "11"

@@ -2,7 +2,7 @@
 
 from django import template
 
-from messaging import policies
+from portal.accounts.policies import covered_workers
 
 register = template.Library()
 
@@ -16,7 +16,7 @@ def read_by(message, read_times) -> list:
 @register.simple_tag
 def covered_worker_ids(user, now) -> set:
     """The colleagues ``user`` covers for today, so an inbox row can say "covering for Mr. Reed"."""
-    return set(policies.covered_workers(user, now).values_list("worker", flat=True))
+    return set(covered_workers(user, now).values_list("worker", flat=True))
 
 
 @register.inclusion_tag("components/_reply_times_chart.html")

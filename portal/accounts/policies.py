@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from allauth.mfa.utils import is_mfa_enabled
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
-from .models import Household, Role, User
+from portal import business_days
+
+from .models import Absence, Household, Role, User
 
 
 def has_passed_mfa_setup(user) -> bool:
@@ -60,3 +65,20 @@ def can_invite(actor, household) -> bool:
     if actor.role in (Role.RESOURCE_WORKER, Role.SUPERVISOR):
         return visible_households(actor).filter(pk=household.pk).exists()
     return False
+
+
+def current_absences(today) -> QuerySet[Absence]:
+    return Absence.objects.filter(starts_on__lte=today, ends_on__gte=today, cancelled_at__isnull=True)
+
+
+def covered_workers(user, now: datetime | None):
+    """The colleagues ``user`` covers for today: their families' work comes to ``user``."""
+    return current_absences(business_days.local_date(now or timezone.now())).filter(cover=user).values("worker")
+
+
+def staff_scope(user, now: datetime | None, *, field: str) -> Q:
+    """Work held by ``user`` (in ``field``), by a colleague they cover today, or, for a supervisor, by their team."""
+    scope = Q(**{field: user}) | Q(**{f"{field}__in": covered_workers(user, now)})
+    if user.role == Role.SUPERVISOR:
+        scope |= Q(**{f"{field}__team__supervisor": user})
+    return scope

@@ -13,7 +13,7 @@ from portal.accounts.models import User
 from portal.accounts.policies import team_members
 
 from .models import Commitment, CommitmentEvent
-from .registry import subject_prefetch
+from .registry import describe, subject_prefetch
 from .policies import visible_commitments
 
 _PAGE_RELATED = ("standard", "household", "owner__team__supervisor", "covering_for")
@@ -27,6 +27,31 @@ def open_commitments_for_family(user) -> QuerySet[Commitment]:
         .prefetch_related(subject_prefetch())
         .order_by("due_at")
     )
+
+
+def with_family_titles(commitments) -> list[Commitment]:
+    """Each promise with what it is about and where the family reads more, in the subject app's words."""
+    commitments = list(commitments)
+    for commitment in commitments:
+        kind = describe(commitment.subject)
+        commitment.about = kind.family_title(commitment.subject) if kind else ""
+        commitment.about_url = kind.family_url(commitment.subject) if kind else None
+    return commitments
+
+
+@dataclass
+class PromiseGroup:
+    first: Commitment  # the soonest: who does it, by when, and the "Still waiting?" button
+    items: list[Commitment]
+
+
+def grouped_for_family(commitments) -> list[PromiseGroup]:
+    """One card per promise and page: seven items still being found out about one child are one card, not seven."""
+    groups: dict[tuple, PromiseGroup] = {}
+    for commitment in with_family_titles(commitments):  # soonest first
+        key = (commitment.standard_id, commitment.about_url) if commitment.about_url else ("one", commitment.pk)
+        groups.setdefault(key, PromiseGroup(first=commitment, items=[])).items.append(commitment)
+    return list(groups.values())
 
 
 def recently_met_for_family(user, *, now: datetime, days: int = 30) -> QuerySet[Commitment]:

@@ -40,8 +40,8 @@ def family_home(request):
         "household": household,
         "on_call_phone": settings.AGENCY_ON_CALL_PHONE,
         "office_hours": business_days.office_hours(),
-        "owed": owed,
-        "kept": selectors.recently_met_for_family(user, now=now)[:10],
+        "owed": selectors.grouped_for_family(owed),
+        "kept": selectors.with_family_titles(selectors.recently_met_for_family(user, now=now)[:10]),
         "now": now,
     }
     return render(request, "followups/family_home.html", context)

@@ -111,4 +111,28 @@ def headline_and_text(notification: Notification) -> tuple[str, str]:
             _("Your private link"),
             _("Here is a new private link to see where your inquiry stands. Links sent earlier may no longer work."),
         )
+    if kind == Notification.Kind.CHILD_PLACED:
+        return (
+            _("What we know about the child placed with you"),
+            _("%(owner)s has shared what the agency knows about the child placed with you, and what is still being found out. Please read it and confirm in the portal.")
+            % values,
+        )
+    if kind == Notification.Kind.DISCLOSURE_UPDATED:
+        return (
+            _("New information about a child placed with you"),
+            _("%(owner)s added or changed information about a child placed with you. The changes are highlighted in the portal.")
+            % values,
+        )
+    if kind == Notification.Kind.NEED_PERMISSION:
+        return (
+            _("May we share a need of your family?"),
+            _("%(owner)s would like to share a need of your family with an outside source that can help. Nothing is shared until you say yes in the portal.")
+            % values,
+        )
+    if kind == Notification.Kind.RESPITE_ACCESS:
+        return (
+            _("Information for respite care"),
+            _("%(owner)s has given you read access to information you need while providing respite care, until %(due)s. Open the link; do not forward it.")
+            % values,
+        )
     return (_("An update from the agency"), _("There is something new for you in the portal."))

@@ -24,6 +24,10 @@ class Notification(models.Model):
         NEW_INQUIRY = "new_inquiry", _("A new inquiry for you")
         INQUIRY_RECEIVED = "inquiry_received", _("Your inquiry was received")
         INQUIRY_LINK = "inquiry_link", _("A new link to your inquiry")
+        CHILD_PLACED = "child_placed", _("What we know about a child placed with you")
+        DISCLOSURE_UPDATED = "disclosure_updated", _("New information about a child placed with you")
+        NEED_PERMISSION = "need_permission", _("Your permission is asked to share a need")
+        RESPITE_ACCESS = "respite_access", _("Information for respite care")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications", null=True, blank=True

@@ -76,3 +76,47 @@ def standard_days(code: str) -> int:
     from portal.followups.models import ServiceStandard
 
     return ServiceStandard.objects.filter(code=code).values_list("business_days", flat=True).first() or 1
+
+
+@register.inclusion_tag("components/_paired_bar_chart.html")
+def paired_bar_chart(
+    rows,
+    *,
+    label_attr: str,
+    first_attr: str,
+    second_attr: str,
+    first_label: str,
+    second_label: str,
+    title: str,
+    description: str,
+    first_count_attr: str = "",
+    second_count_attr: str = "",
+):
+    """Two percentages per labelled row (a worker, an office), as horizontal bars: names of any length
+    stay readable on a phone. Each bar is labelled in words, so the colours are never the only key.
+    A ``*_count_attr`` of 0 means no figure yet: the bar says so instead of drawing 0%."""
+    group_height, top = 72, 4
+    groups = []
+    for index, row in enumerate(rows):
+        y = top + index * group_height
+        bars = []
+        for offset, (attr, count_attr, name, css) in enumerate(
+            ((first_attr, first_count_attr, first_label, "first"), (second_attr, second_count_attr, second_label, "second"))
+        ):
+            value = max(0, min(100, int(getattr(row, attr) or 0)))
+            counted = getattr(row, count_attr) if count_attr else True
+            width = round(value * 1.8) if counted else 0
+            bar_y = y + 22 + offset * 22
+            bars.append(
+                {"y": bar_y, "width": width, "value": value, "counted": bool(counted), "name": name, "css": css,
+                 "text_x": width + 6, "text_y": bar_y + 14}
+            )
+        groups.append({"label": getattr(row, label_attr), "label_y": y + 15, "bars": bars})
+    return {
+        "groups": groups,
+        "height": top + max(len(groups), 1) * group_height,
+        "title": title,
+        "description": description,
+        "first_label": first_label,
+        "second_label": second_label,
+    }

@@ -15,10 +15,12 @@ from inquiries.models import ClosedReason, ContactLog, Inquiry, Interest, Stage
 from messaging import services as messaging
 from messaging.models import CallbackRequest, ContactRecord, SavedReply, Thread, Topic
 from messaging.services import record_contact
-from placements.models import Child, Placement
+from placements.models import Child
 from portal import business_days
 from portal.accounts.models import Absence, County, Household, Office, Role, Team, User
 from portal.accounts.services import record_absence
+
+from ._demo_placements import PlacementsDemo
 
 DEMO_PASSWORD = "portal-demo-2026"
 # Demo only: every staff account shares this authenticator secret so the printed
@@ -39,13 +41,6 @@ FAMILIES = [
     ("The Garcia family", "RF-2024-0117", "garcia@demo.family", "Mrs.", "Elena", "Garcia", "es"),
     ("The Johnson family", "RF-2023-0452", "johnson@demo.family", "Mr.", "David", "Johnson", "en"),
     ("The Nguyen family", "RF-2025-0031", "nguyen@demo.family", "Ms.", "Linh", "Nguyen", "en"),
-]
-# (licence of the family they live with, first name, last name, date of birth, caseworker's e-mail, days since placed)
-CHILDREN = [
-    ("RF-2024-0117", "Maya", "Lopez", date(2017, 5, 12), "caseworker@demo.agency", 120),
-    ("RF-2024-0117", "Leo", "Lopez", date(2020, 2, 3), "caseworker@demo.agency", 120),
-    ("RF-2023-0452", "Jordan", "Ellis", date(2014, 9, 21), "caseworker@demo.agency", 4),
-    ("RF-2025-0031", "Zoe", "Park", date(2011, 11, 30), "caseworker2@demo.agency", 60),
 ]
 # Each team's saved replies: (language, title, text).
 SAVED_REPLIES = [
@@ -267,7 +262,8 @@ class Command(BaseCommand):
             if household.fiscal_contact_id is None:
                 household.fiscal_contact = people[Role.FISCAL]
                 household.save(update_fields=["fiscal_contact"])
-        self._children()
+        # The children, their placements and disclosures (see _demo_placements for the story).
+        placement_lines = PlacementsDemo(now=timezone.now()).load()
         absence = self._cover(people)
         self._conversations(households, people)
         self._saved_replies(team)
@@ -285,6 +281,8 @@ class Command(BaseCommand):
                 f"{absence.cover} covers "
                 f"(sign in as {absence.cover.email} to see the messages waiting for {absence.worker})."
             )
+        for line in placement_lines:
+            self.stdout.write(line)
         if waiting is not None:
             with translation.override("en"):
                 due = formats.date_format(timezone.localtime(waiting.first_contact_due_at), "DATETIME_FORMAT")
@@ -330,21 +328,6 @@ class Command(BaseCommand):
             household=nguyen, kind=ContactRecord.Kind.CALL, received_at=now,
             summary="Wants to talk about respite care next month.", actor=caseworker, now=now,
         )
-
-    def _children(self):
-        today = business_days.local_date(timezone.now())
-        for licence, first, last, born, caseworker_email, days_placed in CHILDREN:
-            child, _ = Child.objects.get_or_create(
-                first_name=first,
-                last_name=last,
-                defaults={"date_of_birth": born, "caseworker": User.objects.get(email=caseworker_email)},
-            )
-            if not Placement.objects.filter(child=child, ended_on__isnull=True).exists():
-                Placement.objects.create(
-                    child=child,
-                    household=Household.objects.get(licence_number=licence),
-                    started_on=today - timedelta(days=days_placed),
-                )
 
     def _cover(self, people):
         """Mr. Reed is away this week and Ms. Shah covers: families see who answers, and she sees his messages."""
