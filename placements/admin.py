@@ -6,7 +6,7 @@ admin: every read of it must go through the portal's pages, which write it to th
 
 from django.contrib import admin
 
-from .models import ChecklistEntry, Child, NeedReferral, Placement, RespiteGrant
+from .models import ChecklistEntry, Child, Event, NeedReferral, Placement, RespiteGrant
 
 
 @admin.register(ChecklistEntry)
@@ -81,4 +81,22 @@ class NeedReferralAdmin(admin.ModelAdmin):
                        "shared_at", "outcome_at", "outcome_note"]
 
     def has_add_permission(self, request):
+        return False
+
+
+@admin.register(Event)
+class EventAdmin(admin.ModelAdmin):
+    """For lookup: events are scheduled, moved and cancelled in the portal, which tells every invitee."""
+
+    list_display = ["kind", "starts_at", "household", "organiser", "status", "late_notice"]
+    list_filter = ["kind", "status", "late_notice"]
+    search_fields = ["household__name", "place"]
+    date_hierarchy = "starts_at"
+    exclude = ["purpose", "outcome"]  # what is said about the child stays on the audited pages
+    readonly_fields = [f.name for f in Event._meta.fields if f.name not in ("purpose", "outcome", "id")]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False

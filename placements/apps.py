@@ -27,6 +27,7 @@ class PlacementsConfig(AppConfig):
             role=lambda child: gettext("%(child)s’s caseworker") % {"child": child.called},
         )
         self._register_promises()
+        self._register_events()
 
     def _register_promises(self):
         """Tell the ledger how to name and link what disclosure promises are about (shown in the portal, never e-mailed)."""
@@ -61,3 +62,49 @@ class PlacementsConfig(AppConfig):
             staff_url=lambda need: reverse("placements:staff_child", args=[need.placement_id]),
             queryset=lambda: NeedReferral.objects.all(),
         )
+
+    def _register_events(self):
+        """Events' promises for the ledger, and the calendar file each invitation e-mail carries."""
+        from django.urls import reverse
+        from django.utils.formats import date_format
+        from django.utils.translation import gettext
+
+        from portal import business_days
+        from portal.followups.registry import register_subject
+        from portal.notifications.models import Notification
+        from portal.notifications.services import register_attachments
+
+        from .events import ics
+        from .events.models import Event, Invitee, Observation
+
+        register_subject(
+            Event,
+            family_title=lambda event: gettext("What happened at the %(what)s on %(day)s")
+            % {"what": event.title, "day": date_format(business_days.local_date(event.starts_at))},
+            family_url=lambda event: reverse("events:family_event", args=[event.pk]),
+            staff_url=lambda event: reverse("events:staff_event", args=[event.pk]),
+            queryset=lambda: Event.objects.all(),
+        )
+        register_subject(
+            Invitee,
+            family_title=lambda invitee: gettext("Help to attend the %(what)s") % {"what": invitee.event.title},
+            family_url=lambda invitee: reverse("events:family_event", args=[invitee.event_id]),
+            staff_url=lambda invitee: reverse("events:staff_event", args=[invitee.event_id]),
+            queryset=lambda: Invitee.objects.select_related("event"),
+        )
+        register_subject(
+            Observation,
+            family_title=lambda observation: gettext("Your observations for the %(what)s") % {"what": observation.event.title},
+            family_url=lambda observation: reverse("events:family_event", args=[observation.event_id]),
+            staff_url=lambda observation: reverse("events:staff_event", args=[observation.event_id]),
+            queryset=lambda: Observation.objects.select_related("event"),
+        )
+
+        def calendar_attachment(notification):
+            event = Event.objects.filter(pk=notification.context.get("event")).first()
+            if event is None:
+                return []
+            return [(ics.filename(event), ics.calendar_file(event, link=notification.link), "text/calendar")]
+
+        for kind in (Notification.Kind.EVENT_INVITED, Notification.Kind.EVENT_CHANGED, Notification.Kind.EVENT_CANCELLED):
+            register_attachments(kind, calendar_attachment)

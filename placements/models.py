@@ -347,3 +347,15 @@ class NeedReferral(models.Model):
 
     def __str__(self) -> str:
         return self.need
+
+
+# Events (hearings, meetings, visits) are placements models kept in their own module.
+from .events.models import (  # noqa: E402, F401
+    Event,
+    EventReminder,
+    Invitee,
+    Observation,
+    ObservationFile,
+    VisitRequest,
+    VisitSlot,
+)

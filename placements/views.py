@@ -44,18 +44,26 @@ def _error_text(error: Exception) -> str:
     return " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
 
 
-_FAILED = object()
+FAILED = object()  # what run_on_form returns when the service refused
 
 
-def _on_form(form, call):
-    """Run a service; a refusal or a rule it enforces is shown on the form, with what was typed kept."""
+def run_on_form(form, call, *, fields: dict[str, str] | None = None):
+    """Run a service; a refusal or a rule it enforces is shown on the form, with what was typed kept.
+
+    A service names the model's fields (``starts_at``); ``fields`` maps them to the form's (``starts``).
+    A name the form does not have goes above the form rather than raising (a 500).
+    """
     try:
         return call()
     except ValidationError as error:
-        form.add_error(None, error)
+        if not hasattr(error, "error_dict"):
+            form.add_error(None, error)
+        for name, errors in getattr(error, "error_dict", {}).items():
+            name = (fields or {}).get(name, name)
+            form.add_error(name if name in form.fields else None, errors)
     except PermissionDenied as error:
         form.add_error(None, str(error))
-    return _FAILED
+    return FAILED
 
 
 # --- The family's side ------------------------------------------------------------------------
@@ -287,8 +295,8 @@ def add_child(request):
     now = timezone.now()
     form = ChildForm(request.POST or None, children=selectors.placeable_children(request.user, now=now))
     if request.method == "POST" and form.is_valid():
-        new_child = _on_form(form, lambda: services.add_child(actor=request.user, **form.cleaned_data))
-        if new_child is not _FAILED:
+        new_child = run_on_form(form, lambda: services.add_child(actor=request.user, **form.cleaned_data))
+        if new_child is not FAILED:
             messages.success(request, _("%(child)s is added. You can place them now.") % {"child": new_child})
             return redirect(f"{reverse('placements:place')}?child={new_child.pk}")
     return render(request, "placements/add_child.html", {"form": form})
@@ -305,7 +313,7 @@ def place(request):
     form = PlaceForm(request.POST or None, children=candidates, households=households, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        placements = _on_form(
+        placements = run_on_form(
             form,
             lambda: services.place_children(
                 actor=request.user,
@@ -317,7 +325,7 @@ def place(request):
                 now=now,
             ),
         )
-        if placements is not _FAILED:
+        if placements is not FAILED:
             messages.success(request, _("Placed. The family can read the disclosure now; fill in what you know, item by item."))
             return redirect("placements:staff_child", placements[0].pk)
     return render(request, "placements/place.html", {"form": form})
@@ -421,8 +429,8 @@ def medication_sorted(request, pk):
     placement = selectors.staff_placement(request.user, pk, now=now)
     form = MedicationSortedForm(request.POST)
     if form.is_valid():
-        result = _on_form(form, lambda: services.record_medication_sorted(actor=request.user, placement=placement, note=form.cleaned_data["note"], now=now))
-        if result is not _FAILED:
+        result = run_on_form(form, lambda: services.record_medication_sorted(actor=request.user, placement=placement, note=form.cleaned_data["note"], now=now))
+        if result is not FAILED:
             messages.success(request, _("Recorded. The family sees how the medication was arranged."))
             return redirect("placements:staff_child", placement.pk)
     # Shown again with the error, the page shows the whole disclosure: a read like any other.
@@ -437,8 +445,8 @@ def end(request, pk):
     placement = selectors.staff_placement(request.user, pk, now=now)
     form = EndPlacementForm(request.POST or None, initial={"ended_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
-        result = _on_form(form, lambda: services.end_placement(actor=request.user, placement=placement, now=now, **form.cleaned_data))
-        if result is not _FAILED:
+        result = run_on_form(form, lambda: services.end_placement(actor=request.user, placement=placement, now=now, **form.cleaned_data))
+        if result is not FAILED:
             messages.success(request, _("The placement has ended. Promises still open for it were withdrawn."))
             return redirect("placements:disclosures")
     return render(request, "placements/end.html", {"placement": placement, "child": placement.child, "form": form})
@@ -452,8 +460,8 @@ def respite_access(request, pk):
     placement = selectors.staff_placement(request.user, pk, now=now)
     form = RespiteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        granted = _on_form(form, lambda: services.grant_respite(actor=request.user, placement=placement, now=now, **form.cleaned_data))
-        if granted is not _FAILED:
+        granted = run_on_form(form, lambda: services.grant_respite(actor=request.user, placement=placement, now=now, **form.cleaned_data))
+        if granted is not FAILED:
             _grant, link = granted
             request.session[RESPITE_LINK_SESSION_KEY] = request.build_absolute_uri(link)
             return redirect("placements:respite_access", placement.pk)
@@ -490,8 +498,8 @@ def propose_need(request, pk):
     placement = selectors.staff_placement(request.user, pk, now=now)
     form = NeedForm(request.POST)
     if form.is_valid():
-        result = _on_form(form, lambda: services.propose_need(actor=request.user, placement=placement, now=now, **form.cleaned_data))
-        if result is not _FAILED:
+        result = run_on_form(form, lambda: services.propose_need(actor=request.user, placement=placement, now=now, **form.cleaned_data))
+        if result is not FAILED:
             messages.success(request, _("The family is asked for permission. Nothing is shared until they say yes."))
             return redirect("placements:staff_child", placement.pk)
     services.record_read(reader=request.user, disclosure=placement.disclosure, household_id=placement.household_id, via="staff")

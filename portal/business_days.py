@@ -10,6 +10,7 @@ is due at the close of business on the Nth business day after that calendar day
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
+from datetime import timezone as dt_timezone
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
@@ -200,3 +201,52 @@ def start_of_week(moment: datetime) -> date:
 
 def local_time(moment: datetime) -> time:
     return moment.astimezone(agency_zone()).time()
+
+
+def business_days_of_notice(given_at: datetime, event_at: datetime) -> int:
+    """Whole business days between the day notice is given and the day of the event, neither counted.
+
+    "At least five business days' notice of a hearing": notice on a Monday for the next Monday
+    is four (Tuesday to Friday).
+    """
+    _require_aware(given_at, "given_at")
+    _require_aware(event_at, "event_at")
+    first, last = local_date(given_at) + timedelta(days=1), local_date(event_at)
+    if last <= first:
+        return 0
+    calendar = _Calendar(first, last)
+    return sum(1 for offset in range((last - first).days) if calendar.is_business_day(first + timedelta(days=offset)))
+
+
+def same_time_days_before(moment: datetime, days: int) -> datetime:
+    """The same wall-clock time ``days`` calendar days earlier in the agency's zone.
+
+    A reminder "7 days before" a 10:00 hearing goes at 10:00, also across a change of the clocks
+    (subtracting 7 × 24 hours would send it at 09:00 or 11:00).
+    """
+    _require_aware(moment, "moment")
+    local = moment.astimezone(agency_zone())
+    return datetime.combine(local.date() - timedelta(days=days), local.time().replace(tzinfo=None), tzinfo=agency_zone())
+
+
+def local_datetime(day: date, at: time) -> datetime:
+    """A local date and time in the agency's zone, refusing a time the clocks skip or repeat.
+
+    When clocks go back, 01:30 happens twice; when they go forward, 02:30 never happens. An event
+    typed at such a time is ambiguous, so the caller asks the person to choose another time.
+    """
+    zone = agency_zone()
+    naive = datetime.combine(day, at)
+    first, second = naive.replace(tzinfo=zone, fold=0), naive.replace(tzinfo=zone, fold=1)
+    if first.utcoffset() != second.utcoffset():
+        raise AmbiguousLocalTime(naive)
+    # A skipped time does not survive the round trip through UTC.
+    if first.astimezone(dt_timezone.utc).astimezone(zone).replace(tzinfo=None) != naive:
+        raise AmbiguousLocalTime(naive)
+    return first
+
+
+class AmbiguousLocalTime(ValueError):
+    def __init__(self, naive: datetime):
+        super().__init__(f"{naive:%Y-%m-%d %H:%M} is skipped or repeated when the clocks change in the agency's time zone.")
+        self.naive = naive

@@ -21,6 +21,14 @@ app.conf.beat_schedule = {
         "task": "portal.accounts.tasks.apply_absences_task",
         "schedule": 300.0,
     },
+    "remind-families-of-events": {
+        "task": "placements.tasks.send_event_reminders_task",
+        "schedule": 300.0,
+    },
+    "promise-outcomes-of-ended-events": {
+        "task": "placements.tasks.open_outcome_promises_task",
+        "schedule": 300.0,
+    },
     "redeliver-notifications": {
         "task": "portal.notifications.tasks.deliver_pending_notifications_task",
         "schedule": 120.0,

@@ -196,6 +196,13 @@ INVITATION_VALID_DAYS = env_int("PORTAL_INVITATION_VALID_DAYS", 14)
 # address may send per hour before the form asks them to call instead.
 PORTAL_INQUIRY_LINK_DAYS = env_int("PORTAL_INQUIRY_LINK_DAYS", 90)
 PORTAL_INQUIRY_RATE_LIMIT = env_int("PORTAL_INQUIRY_RATE_LIMIT", 5)
+# Families are reminded this many calendar days before a hearing, meeting or visit, at the same time of day.
+try:
+    PORTAL_EVENT_REMINDER_DAYS = [int(days) for days in env_list("PORTAL_EVENT_REMINDER_DAYS", "7,1")]
+except ValueError:
+    raise ImproperlyConfigured("PORTAL_EVENT_REMINDER_DAYS must be whole numbers of days separated by commas, e.g. 7,1.") from None
+if any(days < 1 or days > 60 for days in PORTAL_EVENT_REMINDER_DAYS):
+    raise ImproperlyConfigured("PORTAL_EVENT_REMINDER_DAYS must be between 1 and 60 days.")
 
 # --- Language and time ---------------------------------------------------------
 LANGUAGE_CODE = "en"

@@ -12,5 +12,6 @@ urlpatterns = [
     path("messages/", include("messaging.urls")),
     path("", include("inquiries.urls")),
     path("children/", include("placements.urls")),
+    path("calendar/", include("placements.events.urls")),
     path("admin/", admin.site.urls),
 ]

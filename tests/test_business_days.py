@@ -113,3 +113,32 @@ def test_same_business_day_work_that_arrives_after_closing_is_due_when_the_next_
     assert deadline(chicago(2027, 3, 3, 19, 30), 0) == chicago(2027, 3, 4, 17, 0)  # Wednesday evening
     assert deadline(chicago(2027, 3, 5, 18, 0), 0) == chicago(2027, 3, 8, 17, 0)  # Friday evening → Monday
     assert deadline(chicago(2027, 3, 6, 11, 0), 0) == chicago(2027, 3, 8, 17, 0)  # Saturday
+
+
+def test_notice_counts_the_whole_business_days_between_the_invitation_and_the_event():
+    from portal.business_days import business_days_of_notice
+
+    assert business_days_of_notice(chicago(2027, 3, 1, 9, 0), chicago(2027, 3, 8, 9, 0)) == 4  # Monday to Monday
+    assert business_days_of_notice(chicago(2027, 3, 1, 9, 0), chicago(2027, 3, 9, 9, 0)) == 5
+    assert business_days_of_notice(chicago(2027, 11, 22, 9, 0), chicago(2027, 11, 29, 9, 0)) == 3  # not Thanksgiving
+    assert business_days_of_notice(chicago(2027, 3, 1, 9, 0), chicago(2027, 3, 1, 15, 0)) == 0
+
+
+def test_a_reminder_days_before_keeps_the_wall_clock_time_across_a_change_of_the_clocks():
+    from portal.business_days import same_time_days_before
+
+    # Clocks go forward on Sunday 14 March 2027: a Wednesday 10:00 hearing is reminded the Wednesday before at 10:00.
+    assert same_time_days_before(chicago(2027, 3, 17, 10, 0), 7) == chicago(2027, 3, 10, 10, 0)
+    assert same_time_days_before(chicago(2027, 11, 8, 9, 30), 7) == chicago(2027, 11, 1, 9, 30)  # clocks went back on the 7th
+
+
+def test_a_local_time_the_clocks_skip_or_repeat_is_refused():
+    from datetime import date, time
+
+    from portal.business_days import AmbiguousLocalTime, local_datetime
+
+    with pytest.raises(AmbiguousLocalTime):
+        local_datetime(date(2027, 11, 7), time(1, 30))  # happens twice
+    with pytest.raises(AmbiguousLocalTime):
+        local_datetime(date(2027, 3, 14), time(2, 30))  # never happens
+    assert local_datetime(date(2027, 3, 14), time(10, 0)) == chicago(2027, 3, 14, 10, 0)

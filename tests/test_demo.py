@@ -14,10 +14,15 @@ from inquiries.models import ClosedReason, ContactLog, Inquiry, Interest, Stage
 from messaging.models import CallbackRequest, SavedReply, Thread, ThreadRating
 from placements import selectors as placement_selectors
 from placements import services as placement_services
+from placements.events import selectors as event_selectors
+from placements.events import services as event_services
+from placements.events.models import Event, EventReminder, Invitee, Observation, VisitRequest
 from placements.models import Child, DisclosureItem, FamilyNote, NeedReferral, Placement, RespiteGrant
 from portal import business_days
 from portal.accounts.models import Absence, Household, User
 from portal.followups.models import Commitment
+from portal.followups.services import open_commitments_for
+from portal.notifications.models import Notification
 from tests.conftest import chicago
 
 DEMO_MODELS = [
@@ -35,6 +40,12 @@ DEMO_MODELS = [
     "placements.LastVisit",
     "placements.RespiteGrant",
     "placements.NeedReferral",
+    "placements.Event",
+    "placements.Invitee",
+    "placements.EventReminder",
+    "placements.Observation",
+    "placements.VisitRequest",
+    "placements.VisitSlot",
     "audit.AuditEntry",
     "messaging.Thread",
     "messaging.Message",
@@ -69,6 +80,7 @@ def test_loading_the_demo_twice_changes_nothing(db):
     assert first["messaging.Thread"] == 4
     assert first["inquiries.Inquiry"] == 9
     assert (first["placements.Placement"], first["placements.DisclosureItem"]) == (8, 88)
+    assert (first["placements.Event"], first["placements.Invitee"], first["placements.VisitRequest"]) == (8, 9, 2)
 
 
 def test_the_demo_shows_each_kind_of_conversation_and_who_covers(db):
@@ -168,6 +180,11 @@ def test_the_demo_inquiries_happen_in_the_past_whatever_day_it_is_loaded(db, tim
     assert Inquiry.objects.filter(stage=Stage.NEW).count() == 1
     assert Commitment.objects.filter(status=Commitment.Status.OPEN, owed_to_name__gt="", due_at__lt=moment).count() == 0
     assert Commitment.objects.filter(late=True, owed_to_name__gt="").count() == 1
+    # Every invitation went out before the load; only Sofi's shelter hearing was invited late.
+    assert not Event.objects.filter(invited_at__gt=moment).exists()
+    assert list(Event.objects.filter(late_notice=True).values_list("hearing_type", flat=True)) == [Event.HearingType.SHELTER]
+    leo_meeting = Event.objects.get(kind=Event.Kind.FAMILY_TEAM_MEETING, child__first_name="Leo")
+    assert leo_meeting.ends_at <= moment and leo_meeting.outcome_promised_at is not None
     # The disclosure promises are all ahead: the urgent medication one too, even just after closing time.
     placement_promises = Commitment.objects.filter(subject_type__app_label="placements", status=Commitment.Status.OPEN)
     assert placement_promises.filter(standard__code="medication-at-placement").count() == 1
@@ -270,3 +287,111 @@ def test_a_demo_database_from_before_disclosures_gets_them(db):
     assert Child.objects.filter(first_name="Maya").count() == 1
     for placement in Placement.objects.filter(child__last_name="Lopez"):
         assert placement.disclosure.items.count() == 11 and placement.placed_at is not None
+
+
+def _event(**filters) -> Event:
+    return Event.objects.select_related("organiser").get(household__name="The Garcia family", **filters)
+
+
+def test_the_demo_calendar_shows_every_state_of_an_event(db):
+    output = _load()
+    now = timezone.now()
+    today = business_days.local_date(now)
+    reed, shah = User.objects.get(email="caseworker@demo.agency"), User.objects.get(email="caseworker2@demo.agency")
+    carter, elena = User.objects.get(email="supervisor@demo.agency"), User.objects.get(email="garcia@demo.family")
+
+    # Maya's review hearing: invited in good time, observations confirmed, transport owed by whoever covers Mr. Reed.
+    review = _event(hearing_type=Event.HearingType.REVIEW)
+    assert (review.organiser, review.late_notice) == (reed, False) and review.notice_business_days >= 5
+    answer = review.invitees.get(user=elena)
+    assert answer.response == Invitee.Response.TRANSPORT and answer.responded_at < now
+    help_promise = open_commitments_for(answer).get()
+    assert (help_promise.standard.code, help_promise.owner, help_promise.covering_for) == ("event-help", shah, reed)
+    assert help_promise.due_at > now
+    observation = Observation.objects.get(event=review)
+    assert observation.acknowledged_by == reed
+    receipt = Commitment.objects.get(standard__code="observation-receipt", subject_id=observation.pk)
+    assert receipt.status == Commitment.Status.MET and not receipt.late
+    assert "Mrs. Garcia needs transport: Ms. Shah arranges it by" in output
+
+    # Next week: Maya's family team meeting, her grandmother invited by e-mail; not answered yet.
+    meeting = _event(kind=Event.Kind.FAMILY_TEAM_MEETING, child__first_name="Maya")
+    assert 7 <= (business_days.local_date(meeting.starts_at) - today).days <= 11 and not meeting.late_notice
+    assert [(i.name, i.email, i.response) for i in meeting.invitees.filter(user__isnull=True)] == [("Rosa Lopez", "rosa.lopez@example.org", "")]
+
+    # Sofi's shelter hearing: invited today with less than the standard's notice; the supervisor was told and lists it.
+    shelter = _event(hearing_type=Event.HearingType.SHELTER)
+    assert (shelter.organiser, shelter.late_notice) == (shah, True) and shelter.notice_business_days < 5
+    assert Notification.objects.filter(recipient=carter, kind=Notification.Kind.LATE_INVITATION, link__contains=f"/{shelter.pk}/").exists()
+    assert list(event_selectors.late_invitations(carter, now=now)) == [shelter]
+    assert "Sofi's shelter hearing" in output and "late invitations" in output
+
+    # A month ago: the disposition hearing, with its outcome posted on time and Mrs. Garcia's attendance.
+    disposition = _event(hearing_type=Event.HearingType.DISPOSITION)
+    assert disposition.ends_at < now - timedelta(days=20) and disposition.outcome_by == reed
+    assert disposition.next_hearing_on == business_days.local_date(review.starts_at)
+    assert disposition.invitees.get(user=elena).attended is True
+    posted = Commitment.objects.get(standard__code="hearing-outcome", subject_id=disposition.pk)
+    assert posted.status == Commitment.Status.MET and not posted.late
+    assert [trip.event_id for trip in event_services.attended_trips(household=elena.household, since=today - timedelta(days=60), until=today)] == [disposition.pk]
+
+    # Leo's family team meeting is over and its outcome is owed (the promise the beat opens), not yet overdue.
+    owed = _event(kind=Event.Kind.FAMILY_TEAM_MEETING, child__first_name="Leo")
+    assert owed.ends_at <= now and not owed.outcome
+    outcome_promise = open_commitments_for(owed).get()
+    assert outcome_promise.standard.code == "hearing-outcome" and outcome_promise.due_at > now
+    assert "The outcome of Leo's family team meeting is owed" in output
+
+    # Moved with a reason (same entry, a higher sequence), and cancelled with a reason.
+    moved = _event(kind=Event.Kind.BIRTH_FAMILY_VISIT)
+    assert (moved.status, moved.sequence) == (Event.Status.SCHEDULED, 1) and "repainted" in moved.change_reason
+    assert moved.starts_at > now and business_days.local_date(moved.starts_at).weekday() == 6
+    cancelled = _event(kind=Event.Kind.CASE_PLAN_REVIEW)
+    assert cancelled.is_cancelled and "family team meeting" in cancelled.change_reason
+
+    # Visits at times that suit the family: the licence visit waits for Ms. Miller; Mr. Reed's is booked.
+    licence = VisitRequest.objects.get(kind=Event.Kind.LICENSING_VISIT)
+    assert (licence.status, licence.worker.email, licence.event) == (VisitRequest.Status.OFFERED, "resource.worker@demo.agency", None)
+    assert [slot.offered_by for slot in licence.slots.all()] == [elena] * 3 and all(slot.starts_at > now for slot in licence.slots.all())
+    booked = VisitRequest.objects.get(kind=Event.Kind.CASEWORKER_VISIT)
+    assert booked.status == VisitRequest.Status.BOOKED and booked.event.starts_at > now
+    assert booked.event in event_selectors.staff_calendar(reed, now=now) and booked.event in event_selectors.family_calendar(elena, now=now)
+
+    # Nothing is overdue, and no reminder went out twice.
+    assert not Commitment.objects.filter(subject_type__app_label="placements", status=Commitment.Status.OPEN, due_at__lte=now).exists()
+    assert EventReminder.objects.count() == EventReminder.objects.values("invitee", "days_before", "starts_at").distinct().count()
+
+
+def test_the_demo_family_sees_their_calendar(db, client):
+    _load()
+    elena = User.objects.get(email="garcia@demo.family")
+    client.force_login(elena)
+    page = client.get("/calendar/")
+    assert page.status_code == 200
+    upcoming, past = page.context["upcoming"], page.context["past"]
+    assert {e.hearing_type or e.kind for e in upcoming} >= {
+        Event.HearingType.REVIEW, Event.HearingType.SHELTER, Event.Kind.FAMILY_TEAM_MEETING, Event.Kind.CASEWORKER_VISIT
+    }
+    assert [e.hearing_type or e.kind for e in past] == [Event.Kind.FAMILY_TEAM_MEETING, Event.HearingType.DISPOSITION]
+    assert [visit.kind for visit in page.context["visits"]] == [Event.Kind.LICENSING_VISIT]
+
+    review = _event(hearing_type=Event.HearingType.REVIEW)
+    month = client.get(f"/calendar/?month={review.starts_at.astimezone(business_days.agency_zone()):%Y-%m}")
+    assert month.status_code == 200
+    days = [day for week in month.context["weeks"] for day in week if day.in_month]
+    assert review in [event for day in days for event in day.events]
+    assert client.get("/calendar/?view=month").status_code == 200
+
+    disposition = _event(hearing_type=Event.HearingType.DISPOSITION)
+    page = client.get(f"/calendar/{disposition.pk}/")
+    assert page.status_code == 200 and "The judge read your report and thanked you for coming." in page.text
+    page = client.get(f"/calendar/{review.pk}/")
+    assert page.status_code == 200 and "Our car is in the repair shop until the end of the month." in page.text
+    assert page.context["help_promise"].owner.email == "caseworker2@demo.agency"
+    licence = VisitRequest.objects.get(kind=Event.Kind.LICENSING_VISIT)
+    assert client.get(f"/calendar/visits/{licence.pk}/").status_code == 200
+
+    # Another family sees none of it.
+    client.force_login(User.objects.get(email="johnson@demo.family"))
+    assert client.get(f"/calendar/{review.pk}/").status_code == 404
+    assert not client.get("/calendar/").context["upcoming"]

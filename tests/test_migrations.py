@@ -33,8 +33,9 @@ def test_every_migration_can_be_reversed_and_applied_again(tmp_path):
         "from portal.followups.models import ServiceStandard; print(' '.join(sorted(ServiceStandard.objects.values_list('code', flat=True))))",
     )
     assert standards.stdout.split() == sorted([
-        "disclosure-item", "hearing-outcome", "inquiry-first-contact", "inquiry-next-step", "letter-reply",
-        "medication-at-placement", "message-reply", "need-follow-up", "payment-after-approval", "reimbursement-decision",
+        "disclosure-item", "event-help", "event-notice", "hearing-outcome", "inquiry-first-contact", "inquiry-next-step", "letter-reply",
+        "medication-at-placement", "message-reply", "need-follow-up", "observation-receipt", "payment-after-approval",
+        "reimbursement-decision",
         "return-call",
     ])
     # So does the default disclosure checklist the administrator edits.

@@ -182,3 +182,28 @@ def with_office_left(rows, now: datetime) -> list[dict]:
     dues = [row.promise.due_at for row in rows if row.promise is not None and row.promise.due_at > now]
     lefts = dict(zip(dues, business_days.office_hours_until(now, dues))) if dues else {}
     return [{"row": row, "left": lefts.get(row.promise.due_at) if row.promise else None} for row in rows]
+
+
+@register.simple_tag
+def events_for_child(user, child, now: datetime, *, limit: int = 3, outcome_days: int = 90) -> dict:
+    """The child's next events on the family's calendar and the latest outcome posted: one query.
+
+    ``upcoming``: scheduled events that have not ended, soonest first; ``latest``: the most recent
+    event whose outcome was posted (the issue: "the family sees it on the child's page").
+    """
+    from datetime import timedelta
+
+    from django.db.models import Q
+
+    from placements.events import policies as event_policies
+
+    events = list(
+        event_policies.family_events(user)
+        .filter(child=child, status="scheduled")
+        .filter(Q(ends_at__gt=now) | Q(outcome_at__gte=now - timedelta(days=outcome_days)))
+        .select_related("organiser", "outcome_by")
+        .order_by("starts_at")
+    )
+    upcoming = [event for event in events if event.ends_at > now]
+    posted = [event for event in events if event.outcome_at is not None and event.ends_at <= now]
+    return {"upcoming": upcoming[:limit], "more": max(len(upcoming) - limit, 0), "latest": posted[-1] if posted else None}

@@ -135,4 +135,58 @@ def headline_and_text(notification: Notification) -> tuple[str, str]:
             _("%(owner)s has given you read access to information you need while providing respite care, until %(due)s. Open the link; do not forward it.")
             % values,
         )
+    values["what"] = c.get("what", "")
+    values["reason"] = c.get("reason", "")
+    if kind == Notification.Kind.EVENT_INVITED:
+        return (
+            _("You are invited: %(what)s on %(due)s") % values,
+            _("%(owner)s invites you to a %(what)s on %(due)s. The calendar file is attached. Please tell us in the portal whether you can attend, and if you need transport or child care.")
+            % values,
+        )
+    if kind == Notification.Kind.EVENT_CHANGED:
+        return (
+            _("Changed: %(what)s, now on %(due)s") % values,
+            _("%(owner)s moved the %(what)s to %(due)s. Why: %(reason)s The attached calendar file replaces the earlier one.") % values,
+        )
+    if kind == Notification.Kind.EVENT_CANCELLED:
+        return (
+            _("Cancelled: %(what)s on %(due)s") % values,
+            _("%(owner)s cancelled the %(what)s that was on %(due)s. Why: %(reason)s The attached file removes it from your calendar.") % values,
+        )
+    if kind == Notification.Kind.EVENT_REMINDER:
+        return (
+            _("Reminder: %(what)s on %(due)s") % values,
+            _("A reminder of the %(what)s on %(due)s, organised by %(owner)s. The details and your answer are in the portal.") % values,
+        )
+    if kind == Notification.Kind.LATE_INVITATION:
+        values["notice"] = c.get("notice", 0)
+        return (
+            _("Late invitation: %(what)s for %(owed_to)s") % values,
+            _("%(owner)s invited %(owed_to)s to a %(what)s on %(due)s with %(notice)s business days' notice, less than the standard.") % values,
+        )
+    if kind == Notification.Kind.EVENT_HELP_NEEDED:
+        return (
+            _("%(owed_to)s needs help to attend") % values,
+            _("%(owed_to)s wants to attend the %(what)s on %(due)s and needs transport or child care. Please arrange it and tell them.") % values,
+        )
+    if kind == Notification.Kind.OBSERVATIONS_SENT:
+        return (
+            _("%(owed_to)s sent observations") % values,
+            _("%(owed_to)s sent observations for the %(what)s on %(due)s. Please confirm you received them.") % values,
+        )
+    if kind == Notification.Kind.OUTCOME_POSTED:
+        return (
+            _("What happened: %(what)s") % values,
+            _("%(owner)s wrote what happened at the %(what)s. Read it in the portal.") % values,
+        )
+    if kind == Notification.Kind.VISIT_TIMES_ASKED:
+        return (
+            _("When would a visit suit you?"),
+            _("%(owner)s needs to visit. Please offer a few times that suit your family in the portal; evenings are fine.") % values,
+        )
+    if kind == Notification.Kind.VISIT_TIMES_OFFERED:
+        return (
+            _("%(owed_to)s offered times for a visit") % values,
+            _("%(owed_to)s offered times for your visit. Book one in the portal, or propose another.") % values,
+        )
     return (_("An update from the agency"), _("There is something new for you in the portal."))

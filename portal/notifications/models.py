@@ -28,6 +28,16 @@ class Notification(models.Model):
         DISCLOSURE_UPDATED = "disclosure_updated", _("New information about a child placed with you")
         NEED_PERMISSION = "need_permission", _("Your permission is asked to share a need")
         RESPITE_ACCESS = "respite_access", _("Information for respite care")
+        EVENT_INVITED = "event_invited", _("You are invited")
+        EVENT_CHANGED = "event_changed", _("An event you are invited to has changed")
+        EVENT_CANCELLED = "event_cancelled", _("An event you are invited to is cancelled")
+        EVENT_REMINDER = "event_reminder", _("A reminder of an event")
+        LATE_INVITATION = "late_invitation", _("An invitation went out later than the notice standard")
+        EVENT_HELP_NEEDED = "event_help_needed", _("A family needs help to attend")
+        OBSERVATIONS_SENT = "observations_sent", _("A family sent observations")
+        OUTCOME_POSTED = "outcome_posted", _("What happened at an event")
+        VISIT_TIMES_ASKED = "visit_times_asked", _("Your worker asks when a visit suits you")
+        VISIT_TIMES_OFFERED = "visit_times_offered", _("A family offered times for a visit")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications", null=True, blank=True

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -109,6 +110,15 @@ def absolute_url(link: str) -> str:
     return f"{settings.PORTAL_BASE_URL}{link}"
 
 
+# Files a kind of notification carries (a calendar invitation), provided by the domain app that
+# owns the kind: the core never imports a domain app (ARCHITECTURE.md).
+_attachment_providers: dict[str, Callable[[Notification], list[tuple[str, bytes, str]]]] = {}
+
+
+def register_attachments(kind: str, provider: Callable[[Notification], list[tuple[str, bytes, str]]]) -> None:
+    _attachment_providers[kind] = provider
+
+
 def render_email(notification: Notification) -> EmailMultiAlternatives:
     recipient = notification.recipient
     language = recipient.language if recipient else notification.context.get("language", settings.LANGUAGE_CODE)
@@ -128,6 +138,9 @@ def render_email(notification: Notification) -> EmailMultiAlternatives:
         subject=subject, body=body, to=[recipient.email if recipient else notification.email_to]
     )
     message.attach_alternative(html, "text/html")
+    provider = _attachment_providers.get(notification.kind)
+    for name, content, mimetype in provider(notification) if provider else []:
+        message.attach(name, content, mimetype)
     return message
 
 

@@ -77,7 +77,8 @@ def _no_login_rate_limits(settings):
 @pytest.fixture
 def service_standards(transactional_db):
     """The seed migration's rows: a transactional test's flush removes them for the next one."""
-    for migration in ("portal.followups.migrations.0002_seed_service_standards", "placements.migrations.0003_seed_checklist_and_standards"):
+    for migration in ("portal.followups.migrations.0002_seed_service_standards", "placements.migrations.0003_seed_checklist_and_standards",
+                      "placements.migrations.0005_seed_event_standards"):
         importlib.import_module(migration).seed(apps, None)
 
 

@@ -20,6 +20,7 @@ from portal import business_days
 from portal.accounts.models import Absence, County, Household, Office, Role, Team, User
 from portal.accounts.services import record_absence
 
+from ._demo_events import EventsDemo
 from ._demo_placements import PlacementsDemo
 
 DEMO_PASSWORD = "portal-demo-2026"
@@ -265,6 +266,8 @@ class Command(BaseCommand):
         # The children, their placements and disclosures (see _demo_placements for the story).
         placement_lines = PlacementsDemo(now=timezone.now()).load()
         absence = self._cover(people)
+        # Hearings, meetings and visits for the Garcias (after the cover, so today's promises go to Ms. Shah).
+        event_lines = EventsDemo(now=timezone.now()).load()
         self._conversations(households, people)
         self._saved_replies(team)
         waiting = self._inquiries(hinds)
@@ -282,6 +285,8 @@ class Command(BaseCommand):
                 f"(sign in as {absence.cover.email} to see the messages waiting for {absence.worker})."
             )
         for line in placement_lines:
+            self.stdout.write(line)
+        for line in event_lines:
             self.stdout.write(line)
         if waiting is not None:
             with translation.override("en"):

@@ -1,0 +1,13 @@
+from celery import shared_task
+
+from .events import services as events
+
+
+@shared_task
+def send_event_reminders_task() -> int:
+    return events.send_event_reminders()
+
+
+@shared_task
+def open_outcome_promises_task() -> int:
+    return events.open_outcome_promises()
