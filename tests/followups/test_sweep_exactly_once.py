@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import importlib
 import threading
 import time
 from collections import Counter
 from datetime import timedelta
 
 import pytest
-from django.apps import apps
 from django.core import mail
 from django.db import connection
 
@@ -90,15 +88,9 @@ def test_a_sweep_interrupted_half_way_sends_every_due_step_once_when_run_again(o
     )
 
 
-@pytest.fixture
-def service_standards(transactional_db):
-    """The seed migration's rows: an earlier transactional test's flush may have removed them."""
-    importlib.import_module("portal.followups.migrations.0002_seed_service_standards").seed(apps, None)
-
-
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
-def test_two_sweeps_at_once_send_each_step_of_300_promises_exactly_once(service_standards, open_promise, monkeypatch):
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_sweeps_at_once_send_each_step_of_300_promises_exactly_once(open_promise, monkeypatch):
     promises = []
     for i in range(300):
         received_at, steps = ARRIVALS[i % len(ARRIVALS)]

@@ -153,9 +153,9 @@ def test_replies_from_two_staff_are_both_kept_and_the_promise_is_met_once_by_the
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_staff_replying_at_the_same_moment_are_both_kept_and_meet_the_promise_once(
-    service_standards, resource_parent, child, caseworker, colleague
+    resource_parent, child, caseworker, colleague
 ):
     """Two real connections: the thread's row lock (SELECT … FOR UPDATE) orders them; PostgreSQL only."""
     conversation = _ask(resource_parent, child, now=chicago(2026, 11, 16, 9, 0))
@@ -184,17 +184,6 @@ def test_two_staff_replying_at_the_same_moment_are_both_kept_and_meet_the_promis
     assert CommitmentEvent.objects.filter(commitment=promise, kind=CommitmentEvent.Kind.MET).count() == 1
     # The family heard about each reply; the promise was met once.
     assert Notification.objects.filter(kind=Notification.Kind.MESSAGE_FOR_FAMILY).count() == 2
-
-
-@pytest.fixture
-def service_standards(transactional_db):
-    """The seed migrations' rows (a transactional test's flush removes them)."""
-    import importlib
-
-    from django.apps import apps
-
-    importlib.import_module("portal.followups.migrations.0002_seed_service_standards").seed(apps, None)
-    importlib.import_module("messaging.migrations.0003_seed_tone_guide").seed(apps, None)
 
 
 # --- Transfer and colleagues ------------------------------------------------------------------
