@@ -141,3 +141,28 @@ def open_promise(db, household, caseworker):
         )
 
     return make
+
+
+# Every data migration that seeds what the portal needs to run (standards, checklist, tone guide, rates).
+SEED_MIGRATIONS = (
+    "portal.followups.migrations.0002_seed_service_standards",
+    "inquiries.migrations.0002_seed_next_step_standard",
+    "messaging.migrations.0003_seed_tone_guide",
+    "placements.migrations.0003_seed_checklist_and_standards",
+    "placements.migrations.0005_seed_event_standards",
+)
+
+
+@pytest.fixture
+def service_standards(transactional_db):
+    """The seed migrations' rows again: a transactional test's flush removed them for the next one.
+
+    (Django's serialized_rollback would reload them, but the flush's post-migrate signal has
+    already recreated content types under new ids, so reloading the old ones collides.)
+    """
+    import importlib
+
+    from django.apps import apps
+
+    for migration in SEED_MIGRATIONS:
+        importlib.import_module(migration).seed(apps, None)

@@ -9,7 +9,6 @@ with zero violations at both widths.
 
 from __future__ import annotations
 
-import importlib
 import os
 import re
 import time
@@ -20,7 +19,6 @@ from allauth.mfa import app_settings as mfa_settings
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, hotp_value
 from axe_playwright_python.sync_playwright import Axe
-from django.apps import apps
 from django.core.cache import cache
 from playwright.sync_api import Page, expect
 
@@ -73,13 +71,6 @@ def _no_login_rate_limits(settings):
     counts them in the cache, which may be a Redis shared with the rest of the suite)."""
     settings.ACCOUNT_RATE_LIMITS = False
 
-
-@pytest.fixture
-def service_standards(transactional_db):
-    """The seed migration's rows: a transactional test's flush removes them for the next one."""
-    for migration in ("portal.followups.migrations.0002_seed_service_standards", "placements.migrations.0003_seed_checklist_and_standards",
-                      "placements.migrations.0005_seed_event_standards"):
-        importlib.import_module(migration).seed(apps, None)
 
 
 @pytest.fixture

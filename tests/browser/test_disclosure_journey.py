@@ -9,13 +9,11 @@ under the one-business-day reply promise. He fills one more item; when she looks
 marked "New", with who changed it and when. axe finds nothing on any page either of them sees.
 """
 
-import importlib
 import re
 from datetime import date
 from io import StringIO
 
 import pytest
-from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.utils import formats, timezone, translation
@@ -246,13 +244,8 @@ def test_a_family_sees_the_urgent_medication_asks_and_sees_what_changed(
     check_page(parent, "disclosure-journey-family-child-changed")
 
 
-@pytest.fixture
-def demo_standards(service_standards):
-    """The demo's inquiries need the next-step standard too (a transactional test's flush removes it)."""
-    importlib.import_module("inquiries.migrations.0002_seed_next_step_standard").seed(apps, None)
 
-
-def test_the_demo_disclosures_read_well_on_a_phone(open_as, demo_standards, client, live_server):
+def test_the_demo_disclosures_read_well_on_a_phone(open_as, service_standards, client, live_server):
     """The demo's every disclosure state, as the family, a respite provider and the supervisor see it."""
     out = StringIO()
     call_command("load_demo", stdout=out)

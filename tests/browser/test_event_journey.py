@@ -11,7 +11,6 @@ he posts what happened and who attended; she reads it on the event and on Maya's
 nothing on any page either of them sees.
 """
 
-import importlib
 import re
 import struct
 import zlib
@@ -19,7 +18,6 @@ from datetime import date, timedelta
 from io import StringIO
 
 import pytest
-from django.apps import apps
 from django.core import mail
 from django.core.management import call_command
 from django.utils import formats, timezone, translation
@@ -339,13 +337,8 @@ def test_a_late_hearing_reaches_the_familys_calendar_follows_a_move_and_ends_wit
     check_page(parent, "event-journey-family-child")
 
 
-@pytest.fixture
-def demo_standards(service_standards):
-    """The demo's inquiries need the next-step standard too (a transactional test's flush removes it)."""
-    importlib.import_module("inquiries.migrations.0002_seed_next_step_standard").seed(apps, None)
 
-
-def test_the_demo_calendar_reads_well_on_a_phone(open_as, demo_standards, client, live_server):
+def test_the_demo_calendar_reads_well_on_a_phone(open_as, service_standards, client, live_server):
     """Every state of the demo's events, as Mrs. Garcia, Ms. Carter and Ms. Miller see them."""
     call_command("load_demo", stdout=StringIO())
     elena = User.objects.get(email="garcia@demo.family")

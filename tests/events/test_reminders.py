@@ -153,8 +153,8 @@ def test_a_second_sweep_that_starts_while_the_first_is_sending_sends_nothing(cas
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_two_sweeps_in_two_connections_send_each_reminder_of_40_events_once(caseworker, child, resource_parent, monkeypatch):
+@pytest.mark.django_db(transaction=True)
+def test_two_sweeps_in_two_connections_send_each_reminder_of_40_events_once(service_standards, caseworker, child, resource_parent, monkeypatch):
     events = [
         _meeting(caseworker, child, chicago(2027, 3, 17, 10, 0) + timedelta(minutes=n), invited_at=chicago(2027, 3, 1, 9, 0))
         for n in range(40)

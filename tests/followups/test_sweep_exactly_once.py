@@ -89,8 +89,8 @@ def test_a_sweep_interrupted_half_way_sends_every_due_step_once_when_run_again(o
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_two_sweeps_at_once_send_each_step_of_300_promises_exactly_once(open_promise, monkeypatch):
+@pytest.mark.django_db(transaction=True)
+def test_two_sweeps_at_once_send_each_step_of_300_promises_exactly_once(service_standards, open_promise, monkeypatch):
     promises = []
     for i in range(300):
         received_at, steps = ARRIVALS[i % len(ARRIVALS)]

@@ -7,13 +7,10 @@ nothing: its test database is a server-side database any process can reach.
 
 from __future__ import annotations
 
-import importlib
 import shutil
 import tempfile
 from pathlib import Path
 
-import pytest
-from django.apps import apps
 from django.conf import settings
 
 _database = settings.DATABASES["default"]
@@ -27,8 +24,3 @@ def pytest_unconfigure(config):
     if _sqlite_dir:
         shutil.rmtree(_sqlite_dir, ignore_errors=True)
 
-
-@pytest.fixture
-def service_standards(transactional_db):
-    """The seed migration's rows: an earlier transactional test's flush may have removed them."""
-    importlib.import_module("portal.followups.migrations.0002_seed_service_standards").seed(apps, None)

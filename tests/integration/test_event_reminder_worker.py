@@ -10,7 +10,6 @@ directory takes portal.celery's app and changes only the intervals.
 
 from __future__ import annotations
 
-import importlib
 import os
 import subprocess
 import sys
@@ -19,7 +18,6 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from django.apps import apps
 from django.conf import settings
 from django.utils import timezone
 
@@ -47,13 +45,9 @@ app.conf.beat_schedule = {{name: {{**entry, "schedule": {float(BEAT_SECONDS)}}} 
 """
 
 
-@pytest.fixture
-def event_standards(service_standards):
-    importlib.import_module("placements.migrations.0005_seed_event_standards").seed(apps, None)
-
 
 def test_beat_and_worker_send_tomorrows_reminder_once_to_each_parent(
-    event_standards, caseworker, household, resource_parent, redis_url, tmp_path  # noqa: F811
+    service_standards, caseworker, household, resource_parent, redis_url, tmp_path  # noqa: F811
 ):
     partner = ParentFactory(household=household, title="Mr.", last_name="Garcia", email="mr.garcia@family.test")
     child = ChildFactory(first_name="Maya", last_name="Lopez", caseworker=caseworker)

@@ -153,9 +153,9 @@ def test_replies_from_two_staff_are_both_kept_and_the_promise_is_met_once_by_the
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_two_staff_replying_at_the_same_moment_are_both_kept_and_meet_the_promise_once(
-    resource_parent, child, caseworker, colleague
+    service_standards, resource_parent, child, caseworker, colleague
 ):
     """Two real connections: the thread's row lock (SELECT … FOR UPDATE) orders them; PostgreSQL only."""
     conversation = _ask(resource_parent, child, now=chicago(2026, 11, 16, 9, 0))
