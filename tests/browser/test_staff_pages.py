@@ -7,6 +7,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from portal import business_days
 from portal.followups.services import chase_commitment, meet_commitment
 
 from .conftest import check_page, force_sign_in, sign_in
@@ -16,12 +17,18 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture
 def team_history(service_standards, open_promise, caseworker, colleague, resource_parent):
-    """Three weeks of kept promises (one late), one overdue promise the family chased, one open."""
+    """Three weeks of kept promises (one late), one overdue promise the family chased, one open.
+
+    Each kept promise arrives on a Monday at noon and is met in that same week (the late one on
+    Friday), so the chart has three weekly bars whatever day the test runs.
+    """
     now = timezone.now()
+    today = timezone.localtime(now, business_days.agency_zone())
+    this_monday_noon = (today - timedelta(days=today.weekday())).replace(hour=12, minute=0, second=0, microsecond=0)
     for weeks_ago, late in ((3, False), (2, True), (1, False), (1, False)):
-        received = now - timedelta(weeks=weeks_ago)
+        received = this_monday_noon - timedelta(weeks=weeks_ago)
         kept = open_promise(received, owner=colleague if late else caseworker)
-        meet_commitment(commitment=kept, actor=kept.owner, now=received + (timedelta(days=6) if late else timedelta(hours=2)))
+        meet_commitment(commitment=kept, actor=kept.owner, now=received + (timedelta(days=4) if late else timedelta(hours=2)))
     overdue = open_promise(now - timedelta(days=14))
     chase_commitment(commitment=overdue, actor=resource_parent)
     open_promise(now)
