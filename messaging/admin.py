@@ -7,33 +7,9 @@ a promise in the ledger, so it goes through messaging.services from the portal's
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from portal.readonly_admin import ReadOnlyAdmin, ReadOnlyInline
+
 from .models import CallAttempt, CallbackRequest, ContactRecord, Message, SavedReply, Thread, ThreadRating, TonePhrase
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-    show_change_link = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class MessageInline(ReadOnlyInline):

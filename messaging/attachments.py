@@ -1,6 +1,7 @@
 """Checks an uploaded file by what it contains, not by what its name says.
 
 Families send photos of receipts and prescriptions and scanned forms: PDF, JPEG and PNG.
+Receipts may also be HEIC photos (an iPhone's camera default) when the caller allows it.
 Anything else, anything larger than the limit, or a file whose content does not match its
 name (a program renamed to .pdf) is refused with a message that says which rule it broke.
 """
@@ -21,6 +22,14 @@ _SIGNATURES = {
     "image/png": (b"\x89PNG\r\n\x1a\n", {".png"}),
     "image/jpeg": (b"\xff\xd8\xff", {".jpg", ".jpeg"}),
 }
+# HEIC/HEIF photos are ISO-BMFF files: bytes 4..12 name the brand ("ftyp" + brand).
+_HEIC_BRANDS = {
+    b"ftypheic": "image/heic",
+    b"ftypheix": "image/heic",
+    b"ftyphevc": "image/heic",
+    b"ftypmif1": "image/heif",
+}
+_HEIC_EXTENSIONS = {".heic", ".heif"}
 MAX_ATTACHMENTS = 5
 
 
@@ -32,7 +41,7 @@ class CheckedFile:
     size: int
 
 
-def check_attachment(upload) -> CheckedFile:
+def check_attachment(upload, *, allow_heic: bool = False) -> CheckedFile:
     name = PurePath(upload.name or "").name[:200] or "attachment"
     limit = settings.PORTAL_ATTACHMENT_MAX_BYTES
     if upload.size == 0:
@@ -54,6 +63,18 @@ def check_attachment(upload) -> CheckedFile:
                     % {"name": name}
                 )
             return CheckedFile(file=upload, name=name, content_type=content_type, size=upload.size)
+    if allow_heic:
+        content_type = _HEIC_BRANDS.get(head[4:12])
+        if content_type is not None:
+            if extension not in _HEIC_EXTENSIONS:
+                raise ValidationError(
+                    _("“%(name)s” does not contain what its name says. Please check the file and attach it again.")
+                    % {"name": name}
+                )
+            return CheckedFile(file=upload, name=name, content_type=content_type, size=upload.size)
+        raise ValidationError(
+            _("“%(name)s” is not a PDF, JPEG, PNG or HEIC file. Please send a photo or a PDF.") % {"name": name}
+        )
     raise ValidationError(
         _("“%(name)s” is not a PDF, JPEG or PNG file. Please send a photo or a PDF.") % {"name": name}
     )

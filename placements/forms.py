@@ -140,6 +140,12 @@ class EndPlacementForm(forms.Form):
     end_reason = forms.ChoiceField(label=_("Why the placement ended"), choices=[("", "—")] + list(Placement.EndReason.choices))
 
 
+class CorrectDatesForm(forms.Form):
+    started_on = forms.DateField(label=_("Placed on"), widget=DateInput())
+    ended_on = forms.DateField(label=_("Ended on"), widget=DateInput(), required=False, help_text=_("Only for a placement that has ended."))
+    why = forms.CharField(label=_("Why the dates change"), max_length=300, widget=forms.Textarea(attrs={"rows": 2}))
+
+
 class RespiteForm(forms.Form):
     provider_name = forms.CharField(label=_("Respite provider"), max_length=120)
     provider_email = forms.EmailField(

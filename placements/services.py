@@ -29,6 +29,7 @@ from portal.notifications.models import Notification
 from portal.notifications.services import NotificationSpec, queue_notifications
 
 from . import policies
+from .signals import placement_dates_changed, placement_started
 from .models import (
     ITEM_CONTENT_MAX,
     Acknowledgement,
@@ -202,6 +203,7 @@ def place_children(
                 now=now,
             )
         record_audit(actor=actor, action="placement.started", obj=placement, household_id=household.pk)
+        placement_started.send(sender=Placement, placement=placement, actor=actor, now=now)
         placements.append(placement)
         _tell_family(placement, Notification.Kind.CHILD_PLACED, now=now)
     if len(locked) > 1:
@@ -261,6 +263,60 @@ def end_placement(
         withdraw_commitments_for(subject=need, actor=actor, reason=reason, now=now)
     placement.respite_grants.filter(revoked_at__isnull=True, expires_at__gt=now).update(revoked_at=now)
     record_audit(actor=actor, action="placement.ended", obj=placement, household_id=placement.household_id, reason=end_reason)
+    placement_dates_changed.send(
+        sender=Placement, placement=placement, actor=actor, now=now,
+        reason=_("The placement ended on %(date)s.") % {"date": date_format(ended_on)},
+    )
+    return placement
+
+
+@transaction.atomic
+def correct_placement_dates(
+    *, actor: User, placement: Placement, started_on: date, ended_on: date | None, why: str, now: datetime | None = None
+) -> Placement:
+    """Fix the dates a placement was recorded with (a typing slip, a late report), saying why.
+
+    Board payments follow: reimbursements hears of it and recalculates the months not yet paid.
+    """
+    now = now or timezone.now()
+    _require(policies.can_manage_placement(actor, placement, now=now))
+    placement = Placement.objects.select_for_update().get(pk=placement.pk)
+    why = (why or "").strip()
+    today = business_days.local_date(now)
+    if not why:
+        raise ValidationError({"why": _("Say why the dates change; the family and fiscal staff read it.")})
+    if started_on > today:
+        raise ValidationError({"started_on": _("A placement that has not started yet cannot be corrected; record it when it starts.")})
+    if placement.ended_on is None and ended_on is not None:
+        raise ValidationError({"ended_on": _("To end a placement, use “End this placement”.")})
+    if placement.ended_on is not None:
+        if ended_on is None:
+            raise ValidationError({"ended_on": _("Enter the day the placement ended.")})
+        if ended_on > today:
+            raise ValidationError({"ended_on": _("The end date cannot be in the future.")})
+        if ended_on < started_on:
+            raise ValidationError({"ended_on": _("The end date cannot be before the start date.")})
+    if (started_on, ended_on) == (placement.started_on, placement.ended_on):
+        raise ValidationError({"started_on": _("These are the dates already recorded; nothing changed.")})
+    others = Placement.objects.filter(child_id=placement.child_id).exclude(pk=placement.pk)
+    for other in others:
+        other_end = other.ended_on or date.max
+        if started_on < other_end and other.started_on < (ended_on or date.max):
+            raise ValidationError(
+                {"started_on": _("%(child)s lived with %(household)s from %(date)s; the dates cannot overlap.")
+                 % {"child": placement.child.called, "household": other.household, "date": date_format(other.started_on)}}
+            )
+    before = {"started_on": placement.started_on.isoformat(), "ended_on": placement.ended_on.isoformat() if placement.ended_on else None}
+    placement.started_on, placement.ended_on = started_on, ended_on
+    placement.save(update_fields=["started_on", "ended_on"])
+    record_audit(
+        actor=actor, action="placement.dates_corrected", obj=placement, household_id=placement.household_id,
+        before=before, after={"started_on": started_on.isoformat(), "ended_on": ended_on.isoformat() if ended_on else None}, why=why[:300],
+    )
+    placement_dates_changed.send(
+        sender=Placement, placement=placement, actor=actor, now=now,
+        reason=_("Placement dates corrected: %(why)s") % {"why": why[:200]},
+    )
     return placement
 
 

@@ -23,6 +23,7 @@ urlpatterns = [
     path("staff/<int:pk>/", views.staff_child, name="staff_child"),
     path("staff/<int:pk>/medication/", views.medication_sorted, name="medication_sorted"),
     path("staff/<int:pk>/end/", views.end, name="end"),
+    path("staff/<int:pk>/dates/", views.correct_dates, name="correct_dates"),
     path("staff/<int:pk>/respite/", views.respite_access, name="respite_access"),
     path("staff/<int:pk>/needs/", views.propose_need, name="propose_need"),
     path("staff/items/<int:pk>/", views.edit_item, name="edit_item"),

@@ -23,6 +23,7 @@ from .forms import (
     AcknowledgeForm,
     ChildForm,
     ConsentForm,
+    CorrectDatesForm,
     EndPlacementForm,
     ItemForm,
     MedicationFormSet,
@@ -450,6 +451,20 @@ def end(request, pk):
             messages.success(request, _("The placement has ended. Promises still open for it were withdrawn."))
             return redirect("placements:disclosures")
     return render(request, "placements/end.html", {"placement": placement, "child": placement.child, "form": form})
+
+
+@login_required
+def correct_dates(request, pk):
+    _case_staff_only(request.user)
+    now = timezone.now()
+    placement = selectors.staff_placement(request.user, pk, now=now)
+    form = CorrectDatesForm(request.POST or None, initial={"started_on": placement.started_on, "ended_on": placement.ended_on})
+    if request.method == "POST" and form.is_valid():
+        result = run_on_form(form, lambda: services.correct_placement_dates(actor=request.user, placement=placement, now=now, **form.cleaned_data))
+        if result is not FAILED:
+            messages.success(request, _("The dates are corrected. Board payments not yet paid are recalculated."))
+            return redirect("placements:staff_child", placement.pk)
+    return render(request, "placements/correct_dates.html", {"placement": placement, "child": placement.child, "form": form})
 
 
 @login_required

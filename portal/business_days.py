@@ -218,6 +218,57 @@ def business_days_of_notice(given_at: datetime, event_at: datetime) -> int:
     return sum(1 for offset in range((last - first).days) if calendar.is_business_day(first + timedelta(days=offset)))
 
 
+def business_days_elapsed(since: datetime, now: datetime) -> int:
+    """Business days that have ended since ``since``: the age of a claim in the fiscal queue.
+
+    Received on a Monday, it is 0 on Monday, 1 on Tuesday, 5 the next Monday (weekends,
+    holidays and closures not counted).
+    """
+    _require_aware(since, "since")
+    _require_aware(now, "now")
+    first, last = local_date(since), local_date(now)
+    if last <= first:
+        return 0
+    calendar = _Calendar(first, last)
+    return sum(1 for offset in range(1, (last - first).days + 1) if calendar.is_business_day(first + timedelta(days=offset)))
+
+
+def business_days_elapsed_each(sinces: list[datetime], now: datetime) -> list[int]:
+    """``business_days_elapsed`` for many moments at once (a page of claims): one query for closures."""
+    _require_aware(now, "now")
+    if not sinces:
+        return []
+    for since in sinces:
+        _require_aware(since, "since")
+    last = local_date(now)
+    first = min(local_date(since) for since in sinces)
+    if last <= first:
+        return [0 for _ in sinces]
+    calendar = _Calendar(first, last)
+    # Business days up to and including each day of the window, so each age is one subtraction.
+    counted, running, day = {}, 0, first
+    while day <= last:
+        running += calendar.is_business_day(day)
+        counted[day] = running
+        day += timedelta(days=1)
+    return [max(0, counted[last] - counted[local_date(since)]) if local_date(since) < last else 0 for since in sinces]
+
+
+def nth_business_day_of_month(year: int, month: int, n: int) -> date:
+    """The ``n``-th business day of a month: board for a month is paid on a business day of the next one."""
+    if n < 1:
+        raise ValueError("n counts from 1.")
+    day = date(year, month, 1)
+    calendar = _window(day, n)
+    counted = 0
+    while True:
+        if calendar.is_business_day(day):
+            counted += 1
+            if counted == n:
+                return day
+        day += timedelta(days=1)
+
+
 def same_time_days_before(moment: datetime, days: int) -> datetime:
     """The same wall-clock time ``days`` calendar days earlier in the agency's zone.
 

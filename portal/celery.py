@@ -29,6 +29,11 @@ app.conf.beat_schedule = {
         "task": "placements.tasks.open_outcome_promises_task",
         "schedule": 300.0,
     },
+    "generate-board-payments": {
+        # Hourly, so a new placement's board shows the same day; a run that finds nothing to do writes nothing.
+        "task": "reimbursements.tasks.generate_board_payments_task",
+        "schedule": 3600.0,
+    },
     "redeliver-notifications": {
         "task": "portal.notifications.tasks.deliver_pending_notifications_task",
         "schedule": 120.0,

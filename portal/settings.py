@@ -203,6 +203,12 @@ except ValueError:
     raise ImproperlyConfigured("PORTAL_EVENT_REMINDER_DAYS must be whole numbers of days separated by commas, e.g. 7,1.") from None
 if any(days < 1 or days > 60 for days in PORTAL_EVENT_REMINDER_DAYS):
     raise ImproperlyConfigured("PORTAL_EVENT_REMINDER_DAYS must be between 1 and 60 days.")
+# Board for a month is paid on this business day of the following month.
+PORTAL_BOARD_PAY_BUSINESS_DAY = env_int("PORTAL_BOARD_PAY_BUSINESS_DAY", 5)
+if not 1 <= PORTAL_BOARD_PAY_BUSINESS_DAY <= 15:
+    raise ImproperlyConfigured("PORTAL_BOARD_PAY_BUSINESS_DAY must be between 1 and 15.")
+# Claims for expenses older than this many days are refused at submission (the agency's rule).
+PORTAL_CLAIM_MAX_AGE_DAYS = env_int("PORTAL_CLAIM_MAX_AGE_DAYS", 90)
 
 # --- Language and time ---------------------------------------------------------
 LANGUAGE_CODE = "en"

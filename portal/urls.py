@@ -13,5 +13,6 @@ urlpatterns = [
     path("", include("inquiries.urls")),
     path("children/", include("placements.urls")),
     path("calendar/", include("placements.events.urls")),
+    path("money/", include("reimbursements.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -142,3 +142,17 @@ def test_a_local_time_the_clocks_skip_or_repeat_is_refused():
     with pytest.raises(AmbiguousLocalTime):
         local_datetime(date(2027, 3, 14), time(2, 30))  # never happens
     assert local_datetime(date(2027, 3, 14), time(10, 0)) == chicago(2027, 3, 14, 10, 0)
+
+
+def test_ages_of_many_claims_count_business_days_that_ended_and_agree_with_one_at_a_time(db):
+    from portal.business_days import business_days_elapsed, business_days_elapsed_each
+
+    now = chicago(2026, 11, 30, 9, 0)  # Monday after Thanksgiving (Thursday 26th, a holiday)
+    received = [
+        chicago(2026, 11, 30, 8, 0),  # today: 0
+        chicago(2026, 11, 27, 16, 0),  # Friday: Monday has begun, 1
+        chicago(2026, 11, 23, 10, 0),  # last Monday: Tue, Wed, Fri, Mon = 4 (Thursday is Thanksgiving)
+        chicago(2026, 12, 1, 10, 0),  # a clock ahead of now: 0, never negative
+    ]
+    assert business_days_elapsed_each(received, now) == [0, 1, 4, 0]
+    assert [business_days_elapsed(moment, now) for moment in received] == [0, 1, 4, 0]

@@ -7,6 +7,7 @@ from io import StringIO
 import pytest
 from django.apps import apps
 from django.core.management import call_command
+from django.urls import reverse
 from django.utils import timezone
 
 from inquiries import services as inquiry_services
@@ -281,6 +282,11 @@ def test_a_demo_database_from_before_disclosures_gets_them(db):
     """`make run` on an older demo database, whose children were placed without a checklist: they get one."""
     _load()
     old = list(Placement.objects.filter(child__last_name="Lopez").values("child_id", "household_id", "started_on"))
+    # Such a database had no money either (board payments and claims came after disclosures).
+    from reimbursements.models import BoardPayment, Claim
+
+    BoardPayment.objects.filter(placement__child__last_name="Lopez").delete()
+    Claim.objects.filter(placement__child__last_name="Lopez").delete()
     Placement.objects.filter(child__last_name="Lopez").delete()
     Placement.objects.bulk_create([Placement(**row) for row in old])
     _load()
@@ -395,3 +401,23 @@ def test_the_demo_family_sees_their_calendar(db, client):
     client.force_login(User.objects.get(email="johnson@demo.family"))
     assert client.get(f"/calendar/{review.pk}/").status_code == 404
     assert not client.get("/calendar/").context["upcoming"]
+
+
+def test_the_demo_money_shows_every_step_a_family_and_fiscal_staff_meet(db, client):
+    """Board paid, sent and held; the clothing allowance; claims waiting on the family, on fiscal staff, paid and refused."""
+    from reimbursements.models import BoardPayment, Claim
+
+    _load()
+    statuses = set(BoardPayment.objects.values_list("status", flat=True))
+    assert {BoardPayment.Status.PAID, BoardPayment.Status.SCHEDULED, BoardPayment.Status.HELD} <= statuses
+    garcia = Claim.objects.filter(household__name="The Garcia family").exclude(kind=Claim.Kind.CLOTHING)
+    assert set(garcia.values_list("status", flat=True)) == {Claim.Status.MORE_INFO, Claim.Status.APPROVED, Claim.Status.PAID, Claim.Status.DENIED}
+    mileage = garcia.get(kind=Claim.Kind.MILEAGE)
+    assert mileage.items.get().event_id is not None  # prefilled from the hearing Mrs. Garcia attended
+    assert Claim.objects.filter(kind=Claim.Kind.CLOTHING, status=Claim.Status.PAID).exists()
+    assert Claim.objects.filter(status=Claim.Status.SUBMITTED).count() == 2  # the Nguyens' (overdue) and the Johnsons' (new)
+
+    elena = User.objects.get(email="garcia@demo.family")
+    client.force_login(elena)
+    page = client.get(reverse("reimbursements:family_money")).content.decode()
+    assert mileage.reference in page

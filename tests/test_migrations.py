@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ["inquiries", "messaging", "placements", "followups", "notifications", "audit", "accounts"]
+APPS = ["reimbursements", "inquiries", "messaging", "placements", "followups", "notifications", "audit", "accounts"]
 
 
 def _manage(tmp_path, *args):
@@ -33,7 +33,7 @@ def test_every_migration_can_be_reversed_and_applied_again(tmp_path):
         "from portal.followups.models import ServiceStandard; print(' '.join(sorted(ServiceStandard.objects.values_list('code', flat=True))))",
     )
     assert standards.stdout.split() == sorted([
-        "disclosure-item", "event-help", "event-notice", "hearing-outcome", "inquiry-first-contact", "inquiry-next-step", "letter-reply",
+        "clothing-allowance", "disclosure-item", "event-help", "event-notice", "hearing-outcome", "inquiry-first-contact", "inquiry-next-step", "letter-reply",
         "medication-at-placement", "message-reply", "need-follow-up", "observation-receipt", "payment-after-approval",
         "reimbursement-decision",
         "return-call",

@@ -164,6 +164,37 @@ def meet_commitments_for(
 
 
 @transaction.atomic
+def meet_commitments_for_all(*, subjects: list[models.Model], actor: User, now: datetime | None = None) -> int:
+    """``meet_commitments_for`` for many subjects of one model at once (an accounting file pays 10 000 claims).
+
+    A constant number of queries, whatever the number of subjects.
+    """
+    now = now or timezone.now()
+    if not subjects:
+        return 0
+    subject_type = ContentType.objects.get_for_model(subjects[0])
+    ids = [subject.pk for subject in subjects]
+    met = []
+    for start in range(0, len(ids), 1000):
+        met += list(
+            Commitment.objects.select_for_update()
+            .filter(subject_type=subject_type, subject_id__in=ids[start : start + 1000], status=Commitment.Status.OPEN)
+            .order_by("pk")
+        )
+    # Two plain UPDATEs per thousand (kept late, kept in time): bulk_update's CASE per row is far slower.
+    for late in (True, False):
+        ids = [c.pk for c in met if (now > c.due_at) == late]
+        for start in range(0, len(ids), 1000):
+            Commitment.objects.filter(pk__in=ids[start : start + 1000]).update(
+                status=Commitment.Status.MET, met_at=now, met_by=actor, late=late, next_step="", next_step_at=None
+            )
+    CommitmentEvent.objects.bulk_create(
+        [CommitmentEvent(commitment=c, kind=CommitmentEvent.Kind.MET, at=now, actor=actor) for c in met], batch_size=1000
+    )
+    return len(met)
+
+
+@transaction.atomic
 def withdraw_commitments_for(*, subject: models.Model, actor: User, reason: str, now: datetime | None = None) -> int:
     """The family withdrew what they asked for (they closed the conversation): nothing is owed any more."""
     now = now or timezone.now()
@@ -199,6 +230,24 @@ def reassign_commitment(
     return commitment
 
 
+@transaction.atomic
+def hand_over_commitments_for(*, subject: models.Model, to_owner: User, actor: User, note: str = "", now: datetime | None = None) -> int:
+    """Hand every open promise about one subject to a colleague (a fiscal clerk takes a claim).
+
+    As with ``meet_commitments_for``, the subject's app has decided that ``actor`` may do this.
+    The deadline does not move; the history keeps who had each promise.
+    """
+    now = now or timezone.now()
+    if not to_owner.is_agency_staff or not to_owner.is_active:
+        raise ValidationError(_("A promise can only be handed to an active member of staff."))
+    handed = 0
+    for commitment in open_commitments_for(subject).select_for_update():
+        if commitment.owner_id != to_owner.pk:
+            _hand_over(commitment, to_owner=to_owner, actor=actor, note=note, now=now, covering_for=None)
+            handed += 1
+    return handed
+
+
 def _hand_over(commitment: Commitment, *, to_owner: User, actor, note: str, now: datetime, covering_for) -> None:
     previous = commitment.owner
     commitment.owner = to_owner
@@ -213,6 +262,8 @@ def _hand_over(commitment: Commitment, *, to_owner: User, actor, note: str, now:
         to_owner=to_owner,
         note=note[:300],
     )
+    if actor is not None and actor.pk == to_owner.pk:
+        return  # someone who takes a promise themselves needs no e-mail about it
     queue_notifications(
         [
             NotificationSpec(

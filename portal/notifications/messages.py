@@ -189,4 +189,19 @@ def headline_and_text(notification: Notification) -> tuple[str, str]:
             _("%(owed_to)s offered times for a visit") % values,
             _("%(owed_to)s offered times for your visit. Book one in the portal, or propose another.") % values,
         )
+    if kind == Notification.Kind.CLAIM_CHANGED:
+        return (
+            _("News about your claim"),
+            _("There is a new step on one of your claims. See where it is, and when to expect the money, in the portal."),
+        )
+    if kind == Notification.Kind.CLAIM_NEEDS_INFO:
+        return (
+            _("Your claim needs something from you"),
+            _("Fiscal staff need something more before they can decide one of your claims. The portal says what, and you can send it there."),
+        )
+    if kind == Notification.Kind.PAYMENT_CHANGED:
+        return (
+            _("News about a payment to you"),
+            _("A board payment or claim of yours has a new status. See it, with the dates, in the portal."),
+        )
     return (_("An update from the agency"), _("There is something new for you in the portal."))

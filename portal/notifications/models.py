@@ -38,6 +38,9 @@ class Notification(models.Model):
         OUTCOME_POSTED = "outcome_posted", _("What happened at an event")
         VISIT_TIMES_ASKED = "visit_times_asked", _("Your worker asks when a visit suits you")
         VISIT_TIMES_OFFERED = "visit_times_offered", _("A family offered times for a visit")
+        CLAIM_CHANGED = "claim_changed", _("News about your claim")
+        CLAIM_NEEDS_INFO = "claim_needs_info", _("Your claim needs something from you")
+        PAYMENT_CHANGED = "payment_changed", _("News about a payment to you")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications", null=True, blank=True

@@ -120,3 +120,24 @@ def paired_bar_chart(
         "first_label": first_label,
         "second_label": second_label,
     }
+
+
+@register.inclusion_tag("components/_count_bar_chart.html")
+def count_bar_chart(rows, *, label_attr: str, value_attr: str, title: str, description: str, unit: str = ""):
+    """Counts or averages per labelled row as horizontal bars scaled to the largest figure.
+
+    Each bar carries its figure in words, so nothing is told by length or colour alone; the page
+    gives the same figures in a table beside it.
+    """
+    row_height, top, longest = 44, 4, 180
+    values = [max(0, float(getattr(row, value_attr) or 0)) for row in rows]
+    biggest = max(values, default=0) or 1
+    bars = []
+    for index, (row, value) in enumerate(zip(rows, values)):
+        y = top + index * row_height
+        width = round(value / biggest * longest)
+        bars.append(
+            {"label": getattr(row, label_attr), "label_y": y + 14, "y": y + 20, "width": width, "value": getattr(row, value_attr),
+             "text_x": width + 6, "text_y": y + 34}
+        )
+    return {"bars": bars, "height": top + max(len(bars), 1) * row_height, "title": title, "description": description, "unit": unit}

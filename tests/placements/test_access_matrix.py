@@ -8,9 +8,9 @@ Resource workers and fiscal staff work with families, not children's cases. Staf
 set up two-factor authentication are sent to set it up; a visitor who is not signed in to sign in.
 A respite provider reads through a private link only while it is open. Everyone else: 404.
 
-The matrix: 51 URL rows (all 22 URL names, several with more than one object: the family's own child,
+The matrix: 53 URL rows (all 23 URL names, several with more than one object: the family's own child,
 a child whose placement with them ended, another family's child, another child's item, and six respite
-links: open, expired, ended early, not open yet, unknown, for an ended placement) × 13 people = 663
+links: open, expired, ended early, not open yet, unknown, for an ended placement) × 13 people = 689
 requests. Each page is searched for the private words of each child (names, what is known, the
 families' notes, a shared need): one on the page of someone not allowed to see it is a leak, and a
 refused answer (404, a redirect to sign in) shows no private word at all. A refused POST must change
@@ -171,6 +171,8 @@ MATRIX = [
     Row("medication_sorted", "POST", MAYA_STAFF, args="current", data="medication"),
     Row("end", "GET", MAYA_STAFF, args="current"),
     Row("end", "POST", MAYA_STAFF, args="current", data="end"),
+    Row("correct_dates", "GET", MAYA_STAFF, args="current"),
+    Row("correct_dates", "POST", MAYA_STAFF, args="current", data="dates"),
     Row("respite_access", "GET", MAYA_STAFF, args="current"),
     Row("respite_access", "POST", MAYA_STAFF, args="current", data="respite"),
     Row("propose_need", "POST", MAYA_STAFF, args="current", data="need"),
@@ -332,6 +334,7 @@ def _post_data(row: Row, world) -> dict:
         },
         "medication": {"note": "Prescription sent to Walgreens on State St."},
         "end": {"ended_on": NOW.date().isoformat(), "end_reason": "reunified"},
+        "dates": {"started_on": (world["current"].started_on - timedelta(days=1)).isoformat(), "why": "Recorded a day late"},
         "respite": {
             "provider_name": "Mr. Okafor", "entries": [world["allergies_entry"].pk],
             "starts_at": "2027-03-02T09:00", "expires_at": "2027-03-03T09:00",
@@ -445,7 +448,7 @@ def test_every_placements_url_answers_each_person_as_the_table_says_with_no_leak
         print(f"\naccess matrix: {len(MATRIX)} URL rows × {len(ROLES)} people = {len(table)} requests, "
               f"{len(leaks)} leaks, {audited} disclosure reads each audited once")
     assert not mismatches and not leaks, "\n".join(mismatches + leaks)
-    assert len(table) == 663  # the figure in the docstring
+    assert len(table) == 689  # the figure in the docstring
     assert audited == reads_allowed > 30
 
 
@@ -454,7 +457,7 @@ def test_every_placements_url_name_has_a_row_in_the_matrix():
     covered = {row.name for row in MATRIX}
     assert names - covered == set(), "a placements URL has no row in the access matrix"
     assert covered - names == set()
-    assert len(names) == 22
+    assert len(names) == 23
 
 
 def test_the_table_refuses_more_than_it_allows_and_lets_each_person_in_somewhere():

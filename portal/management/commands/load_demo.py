@@ -22,6 +22,7 @@ from portal.accounts.services import record_absence
 
 from ._demo_events import EventsDemo
 from ._demo_placements import PlacementsDemo
+from ._demo_reimbursements import MoneyDemo
 
 DEMO_PASSWORD = "portal-demo-2026"
 # Demo only: every staff account shares this authenticator secret so the printed
@@ -268,6 +269,8 @@ class Command(BaseCommand):
         absence = self._cover(people)
         # Hearings, meetings and visits for the Garcias (after the cover, so today's promises go to Ms. Shah).
         event_lines = EventsDemo(now=timezone.now()).load()
+        # Board payments, the clothing allowance and claims (after the events: mileage is claimed for a hearing).
+        money_lines = MoneyDemo(now=timezone.now()).load()
         self._conversations(households, people)
         self._saved_replies(team)
         waiting = self._inquiries(hinds)
@@ -287,6 +290,8 @@ class Command(BaseCommand):
         for line in placement_lines:
             self.stdout.write(line)
         for line in event_lines:
+            self.stdout.write(line)
+        for line in money_lines:
             self.stdout.write(line)
         if waiting is not None:
             with translation.override("en"):
