@@ -76,6 +76,11 @@ def close_of_business(day: date) -> datetime:
     return datetime.combine(day, settings.AGENCY_OFFICE_CLOSES, tzinfo=agency_zone())
 
 
+def start_of_day(day: date) -> datetime:
+    """The first moment of a day in the agency's zone: where a report's month begins."""
+    return datetime.combine(day, time.min, tzinfo=agency_zone())
+
+
 def opening_of_business(day: date) -> datetime:
     return datetime.combine(day, settings.AGENCY_OFFICE_OPENS, tzinfo=agency_zone())
 
@@ -192,6 +197,38 @@ def office_hours_until(start: datetime, ends: list[datetime]) -> list[timedelta]
         return total
 
     return [between(end) if end > start else timedelta(0) for end in ends]
+
+
+def office_hours_between_each(spans: list[tuple[datetime, datetime]]) -> list[timedelta]:
+    """``office_hours_between`` for many (start, end) pairs at once, with one look at the closure days.
+
+    How long each promise took to keep, in office time, when an accounting file meets thousands.
+    """
+    for start, end in spans:
+        _require_aware(start, "start")
+        _require_aware(end, "end")
+    later = [(start, end) for start, end in spans if end > start]
+    if not later:
+        return [timedelta(0) for _ in spans]
+    first, last = min(local_date(start) for start, _ in later), max(local_date(end) for _, end in later)
+    calendar = _Calendar(first, last)
+    # Office time from the start of the window to each day's opening, so each span is two lookups.
+    opened_before: dict[date, timedelta] = {}
+    running, day = timedelta(0), first
+    while day <= last:
+        opened_before[day] = running
+        if calendar.is_business_day(day):
+            running += close_of_business(day) - opening_of_business(day)
+        day += timedelta(days=1)
+
+    def elapsed_to(moment: datetime) -> timedelta:
+        day = local_date(moment)
+        total = opened_before[day]
+        if calendar.is_business_day(day):
+            total += min(max(moment, opening_of_business(day)), close_of_business(day)) - opening_of_business(day)
+        return total
+
+    return [elapsed_to(end) - elapsed_to(start) if end > start else timedelta(0) for start, end in spans]
 
 
 def start_of_week(moment: datetime) -> date:

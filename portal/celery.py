@@ -3,6 +3,7 @@
 import os
 
 from celery import Celery
+from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
 
@@ -33,6 +34,11 @@ app.conf.beat_schedule = {
         # Hourly, so a new placement's board shows the same day; a run that finds nothing to do writes nothing.
         "task": "reimbursements.tasks.generate_board_payments_task",
         "schedule": 3600.0,
+    },
+    "weekly-digest": {
+        # Crontabs read the app's time zone, which is the agency's (CELERY_TIMEZONE): 08:00 there, summer and winter.
+        "task": "portal.reports.tasks.send_weekly_digests_task",
+        "schedule": crontab(minute=0, hour=8, day_of_week="mon"),
     },
     "redeliver-notifications": {
         "task": "portal.notifications.tasks.deliver_pending_notifications_task",

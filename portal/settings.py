@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "portal.audit",
     "portal.followups",
     "portal.notifications",
+    "portal.reports",
     "inquiries",
     "placements",
     "reimbursements",
@@ -272,7 +273,7 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_TIMEZONE = "UTC"
+CELERY_TIMEZONE = AGENCY_TIME_ZONE  # crontab entries (the Monday digest) run at the agency's local time
 PORTAL_SWEEP_SECONDS = env_int("PORTAL_SWEEP_SECONDS", 60)
 
 # --- Security -----------------------------------------------------------------------

@@ -14,5 +14,6 @@ urlpatterns = [
     path("children/", include("placements.urls")),
     path("calendar/", include("placements.events.urls")),
     path("money/", include("reimbursements.urls")),
+    path("reports/", include("portal.reports.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -5,7 +5,10 @@ from .models import ClosureDay, Commitment, CommitmentEvent, ServiceStandard
 
 @admin.register(ServiceStandard)
 class ServiceStandardAdmin(admin.ModelAdmin):
-    list_display = ["name", "code", "business_days", "remind_office_hours_before", "escalate_after_business_days"]
+    list_display = [
+        "name", "code", "business_days", "remind_office_hours_before", "escalate_after_business_days", "target_percent", "exceeded_percent"
+    ]
+    list_editable = ["target_percent", "exceeded_percent"]
     search_fields = ["name", "code"]
 
 

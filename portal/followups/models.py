@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
@@ -35,11 +37,36 @@ class ServiceStandard(models.Model):
         _("tell the next level when still open this many business days after the deadline"), default=1
     )
     source = models.CharField(_("where the promise comes from"), max_length=200, blank=True)
+    target_percent = models.PositiveSmallIntegerField(
+        _("target: share met on time (%)"),
+        default=90,
+        validators=[MaxValueValidator(100)],
+        help_text=_("Below this share of promises kept on time, the service report says the standard failed."),
+    )
+    exceeded_percent = models.PositiveSmallIntegerField(
+        _("exceeded at (%)"),
+        default=98,
+        validators=[MaxValueValidator(100)],
+        help_text=_("At or above this share, the report says the standard was exceeded. Not below the target."),
+    )
 
     class Meta:
         verbose_name = _("service standard")
         verbose_name_plural = _("service standards")
         ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(target_percent__lte=models.F("exceeded_percent"), exceeded_percent__lte=100),
+                name="standard_targets_in_order",
+            )
+        ]
+
+    def clean(self) -> None:
+        super().clean()
+        if self.target_percent is not None and self.exceeded_percent is not None and self.target_percent > self.exceeded_percent:
+            raise ValidationError(
+                {"exceeded_percent": _("The share at which the standard is exceeded cannot be below its target.")}
+            )
 
     def __str__(self) -> str:
         return self.display_name
@@ -111,6 +138,13 @@ class Commitment(models.Model):
         related_name="+",
         help_text=_("The worker who is away; the commitment goes back to them when they return."),
     )
+    # Where the promise was owed, kept as it was: a worker who later changes team takes nothing with them.
+    team = models.ForeignKey(
+        "accounts.Team", verbose_name=_("team"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    office = models.ForeignKey(
+        "accounts.Office", verbose_name=_("office"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     opened_at = models.DateTimeField(_("opened"))
     remind_at = models.DateTimeField(_("remind the owner at"), null=True, blank=True)
     due_at = models.DateTimeField(_("due"))
@@ -121,6 +155,9 @@ class Commitment(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("met by"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     late = models.BooleanField(_("late"), default=False)
+    office_minutes_to_meet = models.PositiveIntegerField(
+        _("office minutes taken to meet"), null=True, blank=True, help_text=_("From receipt to met, counting office hours only.")
+    )
     cancelled_reason = models.CharField(_("reason for cancelling"), max_length=300, blank=True)
     next_step = models.CharField(max_length=12, choices=Step.choices, blank=True)
     next_step_at = models.DateTimeField(null=True, blank=True)
@@ -135,6 +172,10 @@ class Commitment(models.Model):
             models.Index(fields=["owner", "status", "due_at"], name="commitment_owner_idx"),
             models.Index(fields=["household", "status", "due_at"], name="commitment_household_idx"),
             models.Index(fields=["subject_type", "subject_id"], name="commitment_subject_idx"),
+            # The service report: the promises due in a period, for the agency, an office or a team.
+            models.Index(fields=["due_at"], name="commitment_due_idx"),
+            models.Index(fields=["team", "due_at"], name="commitment_team_due_idx"),
+            models.Index(fields=["office", "due_at"], name="commitment_office_due_idx"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -21,7 +21,10 @@ def visible_commitments(user) -> QuerySet[Commitment]:
     if user.role == Role.ADMINISTRATOR:
         return Commitment.objects.all()
     if user.role == Role.SUPERVISOR:
-        return Commitment.objects.filter(Q(owner=user) | Q(owner__team__supervisor=user) | Q(covering_for=user))
+        # Their team's, and (as an office's program manager) what their office owes: the service report's lists.
+        return Commitment.objects.filter(
+            Q(owner=user) | Q(owner__team__supervisor=user) | Q(covering_for=user) | Q(team__supervisor=user) | Q(office__program_manager=user)
+        )
     return Commitment.objects.filter(Q(owner=user) | Q(covering_for=user))
 
 

@@ -10,13 +10,13 @@ from datetime import datetime
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal import business_days
-from portal.accounts.models import Household, Role, User
+from portal.accounts.models import Household, Role, Team, User
 from portal.accounts.services import effective_owner
 from portal.audit.services import record_audit
 from portal.notifications.models import Notification
@@ -95,8 +95,11 @@ def open_commitment(
     remind_at = business_days.subtract_office_hours(due_at, float(rule.remind_office_hours_before))
     escalate_at = business_days.deadline(due_at, rule.escalate_after_business_days)
     worker = effective_owner(owner, on=business_days.local_date(now))
+    team_id, office_id = _where_owed(worker)
     commitment = Commitment(
         standard=rule,
+        team_id=team_id,
+        office_id=office_id,
         subject_type=ContentType.objects.get_for_model(subject),
         subject_id=subject.pk,
         household=household,
@@ -112,6 +115,17 @@ def open_commitment(
     commitment.save()
     CommitmentEvent.objects.create(commitment=commitment, kind=CommitmentEvent.Kind.OPENED, at=now, actor=actor)
     return commitment
+
+
+def _where_owed(worker: User) -> tuple[int | None, int | None]:
+    """The team and office a promise is owed from: its owner's, at the moment they take it on."""
+    if worker.team_id is None:
+        return None, None
+    return worker.team_id, Team.objects.values_list("office_id", flat=True).get(pk=worker.team_id)
+
+
+def _office_minutes(span) -> int:
+    return int(span.total_seconds() // 60)
 
 
 def open_commitments_for(subject: models.Model) -> models.QuerySet[Commitment]:
@@ -136,8 +150,9 @@ def _mark_met(commitment: Commitment, *, actor: User, now: datetime) -> Commitme
     commitment.met_at = now
     commitment.met_by = actor
     commitment.late = now > commitment.due_at
+    commitment.office_minutes_to_meet = _office_minutes(business_days.office_hours_between(commitment.opened_at, now))
     commitment.next_step, commitment.next_step_at = "", None
-    commitment.save(update_fields=["status", "met_at", "met_by", "late", "next_step", "next_step_at"])
+    commitment.save(update_fields=["status", "met_at", "met_by", "late", "office_minutes_to_meet", "next_step", "next_step_at"])
     CommitmentEvent.objects.create(commitment=commitment, kind=CommitmentEvent.Kind.MET, at=now, actor=actor)
     return commitment
 
@@ -188,6 +203,13 @@ def meet_commitments_for_all(*, subjects: list[models.Model], actor: User, now: 
             Commitment.objects.filter(pk__in=ids[start : start + 1000]).update(
                 status=Commitment.Status.MET, met_at=now, met_by=actor, late=late, next_step="", next_step_at=None
             )
+    # Each promise's office time to meet differs: one prepared statement run for every row.
+    spans = business_days.office_hours_between_each([(c.opened_at, now) for c in met])
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"UPDATE {Commitment._meta.db_table} SET office_minutes_to_meet = %s WHERE id = %s",
+            [(_office_minutes(span), c.pk) for c, span in zip(met, spans)],
+        )
     CommitmentEvent.objects.bulk_create(
         [CommitmentEvent(commitment=c, kind=CommitmentEvent.Kind.MET, at=now, actor=actor) for c in met], batch_size=1000
     )
@@ -252,7 +274,8 @@ def _hand_over(commitment: Commitment, *, to_owner: User, actor, note: str, now:
     previous = commitment.owner
     commitment.owner = to_owner
     commitment.covering_for = covering_for
-    commitment.save(update_fields=["owner", "covering_for"])
+    commitment.team_id, commitment.office_id = _where_owed(to_owner)
+    commitment.save(update_fields=["owner", "covering_for", "team", "office"])
     CommitmentEvent.objects.create(
         commitment=commitment,
         kind=CommitmentEvent.Kind.REASSIGNED,

@@ -6,11 +6,12 @@ name or anything about a child (a link leads to the details, behind a login).
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from django.utils import formats
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from portal import business_days
 
@@ -204,4 +205,37 @@ def headline_and_text(notification: Notification) -> tuple[str, str]:
             _("News about a payment to you"),
             _("A board payment or claim of yours has a new status. See it, with the dates, in the portal."),
         )
+    if kind in (Notification.Kind.DIGEST_TEAM, Notification.Kind.DIGEST_OWN):
+        return _digest(notification)
     return (_("An update from the agency"), _("There is something new for you in the portal."))
+
+
+def _digest(notification: Notification) -> tuple[str, str]:
+    """The Monday digest: counts, and for a supervisor each colleague's counts. Never a family or a child."""
+    c = notification.context
+    week = formats.date_format(date.fromisoformat(c["week_of"]), "MONTH_DAY_FORMAT")
+    counts = {"overdue": c["overdue"], "due": c["due_this_week"], "week": week}
+    if notification.kind == Notification.Kind.DIGEST_OWN:
+        headline = _("Your week of %(week)s: %(overdue)d overdue, %(due)d due") % counts
+        if not c["overdue"] and not c["due_this_week"]:
+            return headline, _("None of your promises is overdue, and none falls due this week.")
+        return headline, (
+            ngettext("%(overdue)d of your promises is overdue.", "%(overdue)d of your promises are overdue.", c["overdue"])
+            % counts
+            + " "
+            + ngettext("%(due)d more falls due by Sunday.", "%(due)d more fall due by Sunday.", c["due_this_week"]) % counts
+            + " "
+            + _("“My day” lists them, the soonest first.")
+        )
+    headline = _("Your team's week of %(week)s: %(overdue)d overdue, %(due)d due") % counts
+    lines = [
+        ngettext("In your team, %(overdue)d promise is overdue", "In your team, %(overdue)d promises are overdue", c["overdue"]) % counts
+        + " "
+        + ngettext("and %(due)d more falls due by Sunday.", "and %(due)d more fall due by Sunday.", c["due_this_week"]) % counts
+    ]
+    for name, overdue, due in c.get("members", []):
+        lines.append(_("%(name)s: %(overdue)d overdue, %(due)d due this week.") % {"name": name, "overdue": overdue, "due": due})
+    if c.get("own_overdue") or c.get("own_due_this_week"):
+        lines.append(_("Your own: %(overdue)d overdue, %(due)d due this week.") % {"overdue": c["own_overdue"], "due": c["own_due_this_week"]})
+    lines.append(_("“My team” shows who is behind, with each promise."))
+    return headline, "\n".join(lines)

@@ -41,6 +41,8 @@ class Notification(models.Model):
         CLAIM_CHANGED = "claim_changed", _("News about your claim")
         CLAIM_NEEDS_INFO = "claim_needs_info", _("Your claim needs something from you")
         PAYMENT_CHANGED = "payment_changed", _("News about a payment to you")
+        DIGEST_TEAM = "digest_team", _("Your team's week")
+        DIGEST_OWN = "digest_own", _("Your week")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications", null=True, blank=True

@@ -1,12 +1,7 @@
-// Placement pages: a Print button on the summary, a Copy button for the respite link, and on the
+// Placement pages: a Copy button for the respite link, and on the
 // placing form each child's medication question only while that child is ticked. Every control
 // here is hidden in the HTML until this script runs, so without JavaScript nothing is broken.
 document.addEventListener("DOMContentLoaded", () => {
-  document.querySelectorAll("[data-print]").forEach((button) => {
-    button.hidden = false;
-    button.addEventListener("click", () => window.print());
-  });
-
   document.querySelectorAll("[data-copy]").forEach((button) => {
     const field = document.getElementById(button.dataset.copy);
     const status = document.getElementById(button.dataset.copyStatus);

@@ -174,7 +174,7 @@ def test_the_summary_is_one_printable_page_for_the_doctor(client, placed, resour
     assert "Ana Ruiz" in page and "likes to be called Annie" in page and "1 June 2019" in page
     assert "Peanuts: carries an EpiPen." in page
     assert "Not known yet: the caseworker is finding out." in page
-    assert "Print or save as PDF" in html and "data-print" in html and "js/placements.js" in html
+    assert "Print or save as PDF" in html and "data-print" in html and "js/print.js" in html
     assert "Behaviours" not in page  # only what a doctor or school needs
 
 
