@@ -36,6 +36,8 @@ from portal.followups.services import (
 )
 from portal.followups.models import CommitmentEvent
 from portal.notifications.models import Notification
+from portal.satisfaction import services as surveys
+from portal.satisfaction.models import Occasion
 from portal.notifications.services import NotificationSpec, queue_notifications
 
 from . import policies
@@ -344,6 +346,10 @@ def log_contact(*, inquiry: Inquiry, kind: str, actor: User, note: str = "", now
             fields += _set_stage(inquiry, Stage.CONTACTED, actor=actor, now=now)
         inquiry.save(update_fields=fields)
         meet_commitments_for(subject=inquiry, actor=actor, now=now, standard=FIRST_CONTACT)
+        if inquiry.email:
+            surveys.ask(
+                occasion=Occasion.FIRST_CONTACT, email=inquiry.email, language=inquiry.language, office=inquiry.team.office, now=now
+            )
     return entry
 
 

@@ -29,6 +29,8 @@ from portal.followups.services import (
 )
 from portal.notifications.models import Notification
 from portal.notifications.services import NotificationSpec, queue_notifications
+from portal.satisfaction import services as surveys
+from portal.satisfaction.models import Occasion
 
 from . import policies, routing
 from .attachments import CheckedFile
@@ -383,6 +385,7 @@ def close_thread(*, thread: Thread, actor: User, now: datetime | None = None) ->
     thread.closed_at, thread.closed_by = now, actor
     thread.save(update_fields=["closed_at", "closed_by", "awaiting_reply_since"])
     _event(thread, kind=Message.Kind.CLOSED, actor=actor, now=now)
+    surveys.ask_family(occasion=Occasion.CONVERSATION, household=thread.household, now=now)
     return thread
 
 

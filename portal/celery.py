@@ -40,6 +40,11 @@ app.conf.beat_schedule = {
         "task": "portal.reports.tasks.send_weekly_digests_task",
         "schedule": crontab(minute=0, hour=8, day_of_week="mon"),
     },
+    "ask-yearly-survey": {
+        # Daily at 10:00 agency time; each licensed family's parents are asked once a year.
+        "task": "portal.satisfaction.tasks.ask_yearly_task",
+        "schedule": crontab(minute=0, hour=10),
+    },
     "redeliver-notifications": {
         "task": "portal.notifications.tasks.deliver_pending_notifications_task",
         "schedule": 120.0,

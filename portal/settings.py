@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "portal.followups",
     "portal.notifications",
     "portal.reports",
+    "portal.satisfaction",
     "inquiries",
     "placements",
     "reimbursements",

@@ -15,5 +15,6 @@ urlpatterns = [
     path("calendar/", include("placements.events.urls")),
     path("money/", include("reimbursements.urls")),
     path("reports/", include("portal.reports.urls")),
+    path("", include("portal.satisfaction.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -9,6 +9,8 @@ each step by a notification that carries a link, never an amount or a child's na
 
 from __future__ import annotations
 
+import logging
+
 import hashlib
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -35,6 +37,8 @@ from portal.followups.services import (
 )
 from portal.notifications.models import Notification
 from portal.notifications.services import NotificationSpec, queue_notifications
+from portal.satisfaction import services as surveys
+from portal.satisfaction.models import Occasion
 
 from . import policies, rates
 from .models import (
@@ -51,6 +55,8 @@ from .models import (
     PlacementCare,
     Receipt,
 )
+
+logger = logging.getLogger(__name__)
 
 DECISION_STANDARD = "reimbursement-decision"
 PAYMENT_STANDARD = "payment-after-approval"
@@ -659,6 +665,7 @@ def mark_claim_paid(*, actor: User, claim: Claim, paid_on: date, payment_number:
     _log(claim, status=claim.status, actor=actor, now=now, note=_("Paid on %(date)s, number %(number)s.") % {"date": date_format(paid_on), "number": number})
     _audit_claim(actor, claim, "paid", paid_on=paid_on.isoformat(), payment_number=number)
     _tell_family(claim.household_id, Notification.Kind.CLAIM_CHANGED, claim_link(claim), now=now)
+    surveys.ask_family(occasion=Occasion.CLAIM_PAID, household=claim.household, now=now)
     return claim
 
 
@@ -904,4 +911,18 @@ def apply_import(*, actor: User, batch: PaymentImport, now: datetime | None = No
     households = {t.household_id for t in [*claims, *boards]}
     members = User.objects.filter(household_id__in=households, role=Role.RESOURCE_PARENT, is_active=True)
     queue_notifications([NotificationSpec(recipient=m, kind=Notification.Kind.PAYMENT_CHANGED, link=link) for m in members], now=now)
+    # Families whose claims were paid are asked how it went: after the commit, by the worker, so a file of
+    # thousands of claims is applied as fast as before (each family once a month at most, as always).
+    paid_families = sorted({claim.household_id for claim in claims})
+    if paid_families:
+        transaction.on_commit(lambda: _ask_paid_families(paid_families))
     return batch.changed
+
+
+def _ask_paid_families(household_ids: list[int]) -> None:
+    from portal.satisfaction.tasks import ask_families_task
+
+    try:
+        ask_families_task.delay(Occasion.CLAIM_PAID, household_ids)
+    except Exception:  # the broker is down: a survey is not worth failing a payment file for
+        logger.warning("Could not queue the surveys of %d paid families.", len(household_ids))

@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ["reports", "reimbursements", "inquiries", "messaging", "placements", "followups", "notifications", "audit", "accounts"]
+APPS = ["satisfaction", "reports", "reimbursements", "inquiries", "messaging", "placements", "followups", "notifications", "audit", "accounts"]
 
 
 def _manage(tmp_path, *args):

@@ -205,6 +205,15 @@ def headline_and_text(notification: Notification) -> tuple[str, str]:
             _("News about a payment to you"),
             _("A board payment or claim of yours has a new status. See it, with the dates, in the portal."),
         )
+    if kind == Notification.Kind.SURVEY:
+        return (
+            _("How did we do? One question from the agency"),
+            _(
+                "We would like to know how the agency is doing for you: one question from 1 to 5, and a comment if you wish. "
+                "The link works for %(days)s days. Your answer is kept apart from your family's records."
+            )
+            % {"days": c.get("days", 30)},
+        )
     if kind in (Notification.Kind.DIGEST_TEAM, Notification.Kind.DIGEST_OWN):
         return _digest(notification)
     return (_("An update from the agency"), _("There is something new for you in the portal."))

@@ -43,6 +43,7 @@ class Notification(models.Model):
         PAYMENT_CHANGED = "payment_changed", _("News about a payment to you")
         DIGEST_TEAM = "digest_team", _("Your team's week")
         DIGEST_OWN = "digest_own", _("Your week")
+        SURVEY = "survey", _("How did we do?")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications", null=True, blank=True

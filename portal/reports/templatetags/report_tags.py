@@ -60,6 +60,29 @@ def standards_chart(rows, *, title: str):
     return {"bars": bars, "height": max(len(bars), 1) * ROW_HEIGHT + 6, "title": title}
 
 
+@register.inclusion_tag("reports/_standards_chart.html")
+def pleased_chart(rows, *, title: str):
+    """One horizontal bar per office and quarter: the share of survey answers of 4 or 5."""
+    bars = []
+    for row in rows:
+        y = len(bars) * ROW_HEIGHT
+        width = row.pleased_percent * SCALE
+        bars.append(
+            {
+                "label": f"{row.office} · {row.label}",
+                "percent": row.pleased_percent,
+                "verdict": "met",
+                "label_y": y + 15,
+                "bar_y": y + 21,
+                "width": width,
+                "text_x": min(width + 6, 405),
+                "text_y": y + 36,
+                "target_x": None,
+            }
+        )
+    return {"bars": bars, "height": max(len(bars), 1) * ROW_HEIGHT + 6, "title": title}
+
+
 @register.inclusion_tag("reports/_months_chart.html")
 def months_chart(rows, *, title: str):
     """One bar per month: the on-time share of the promises that fell due that month."""
