@@ -36,7 +36,7 @@ class PlacementsConfig(AppConfig):
 
         from portal.followups.registry import register_subject
 
-        from .models import DisclosureItem, NeedReferral, Placement
+        from .models import DisclosureItem, NeedReferral, Placement, Recognition
 
         register_subject(
             DisclosureItem,
@@ -53,6 +53,14 @@ class PlacementsConfig(AppConfig):
             family_url=lambda placement: reverse("placements:child", args=[placement.pk]),
             staff_url=lambda placement: reverse("placements:staff_child", args=[placement.pk]),
             queryset=lambda: Placement.objects.select_related("child"),
+        )
+        register_subject(
+            Recognition,
+            family_title=lambda item: gettext("A personal note from your resource worker"),
+            staff_title=lambda item: gettext("Thank %(family)s: %(what)s") % {"family": item.household, "what": item.get_kind_display().lower()},
+            family_url=lambda item: reverse("messaging:family_home"),
+            staff_url=lambda item: reverse("families:thanks"),
+            queryset=lambda: Recognition.objects.select_related("household"),
         )
         register_subject(
             NeedReferral,

@@ -191,3 +191,13 @@ class ConsentForm(forms.Form):
         coerce=lambda value: value == "yes",
         widget=forms.RadioSelect,
     )
+
+
+class ThanksForm(forms.Form):
+    note = forms.CharField(
+        label=_("Your note to the family"),
+        min_length=20,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("In your own words. It reaches them as a message in the portal; the e-mail says only that there is one."),
+    )

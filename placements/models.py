@@ -359,3 +359,36 @@ from .events.models import (  # noqa: E402, F401
     VisitRequest,
     VisitSlot,
 )
+
+
+class Recognition(models.Model):
+    """A day to thank a family: a year of their licence, a year of a child with them, an adoption."""
+
+    class Kind(models.TextChoices):
+        LICENCE_YEARS = "licence_years", _("Years licensed")
+        PLACEMENT_YEARS = "placement_years", _("A year of a placement")
+        ADOPTION = "adoption", _("An adoption finalised")
+
+    household = models.ForeignKey("accounts.Household", on_delete=models.CASCADE, related_name="recognitions")
+    kind = models.CharField(_("what to recognise"), max_length=20, choices=Kind.choices)
+    occurred_on = models.DateField(_("on"))
+    years = models.PositiveSmallIntegerField(_("years"), default=0)
+    placement = models.ForeignKey(Placement, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    found_at = models.DateTimeField(_("found"))
+    thanked_at = models.DateTimeField(_("thanked"), null=True, blank=True)
+    thanked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    thread = models.ForeignKey("messaging.Thread", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        verbose_name = _("recognition")
+        verbose_name_plural = _("recognitions")
+        constraints = [
+            # Found once, however often the daily task runs.
+            models.UniqueConstraint(
+                fields=["household", "kind", "occurred_on"], condition=Q(placement__isnull=True), name="recognition_once_per_family"
+            ),
+            models.UniqueConstraint(fields=["placement", "kind", "occurred_on"], name="recognition_once_per_placement"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} — {self.household} — {self.occurred_on}"

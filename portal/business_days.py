@@ -255,6 +255,22 @@ def business_days_of_notice(given_at: datetime, event_at: datetime) -> int:
     return sum(1 for offset in range((last - first).days) if calendar.is_business_day(first + timedelta(days=offset)))
 
 
+def notice_deadline(event_at: datetime, business_days: int) -> datetime:
+    """The last moment notice can be given and still count ``business_days`` whole business days before the event.
+
+    The counterpart of ``business_days_of_notice``: the start of the earliest of those business days (notice given
+    at any time the day before, even on a weekend, still counts them all).
+    """
+    _require_aware(event_at, "event_at")
+    day = local_date(event_at)
+    calendar = _Calendar(day - timedelta(days=business_days * 2 + 60), day)
+    counted = 0
+    while counted < business_days:
+        day -= timedelta(days=1)
+        counted += calendar.is_business_day(day)
+    return start_of_day(day)
+
+
 def business_days_elapsed(since: datetime, now: datetime) -> int:
     """Business days that have ended since ``since``: the age of a claim in the fiscal queue.
 

@@ -45,6 +45,11 @@ app.conf.beat_schedule = {
         "task": "portal.satisfaction.tasks.ask_yearly_task",
         "schedule": crontab(minute=0, hour=10),
     },
+    "find-families-to-thank": {
+        # Daily at 07:00 agency time, before the office opens: the resource worker sees it in "My day".
+        "task": "placements.tasks.find_recognitions_task",
+        "schedule": crontab(minute=0, hour=7),
+    },
     "redeliver-notifications": {
         "task": "portal.notifications.tasks.deliver_pending_notifications_task",
         "schedule": 120.0,

@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("inquiries.urls")),
     path("children/", include("placements.urls")),
     path("calendar/", include("placements.events.urls")),
+    path("families/", include("placements.family_urls")),
     path("money/", include("reimbursements.urls")),
     path("reports/", include("portal.reports.urls")),
     path("", include("portal.satisfaction.urls")),

@@ -150,6 +150,7 @@ SEED_MIGRATIONS = (
     "messaging.migrations.0003_seed_tone_guide",
     "placements.migrations.0003_seed_checklist_and_standards",
     "placements.migrations.0005_seed_event_standards",
+    "placements.migrations.0007_seed_recognition_standard",
     "reimbursements.migrations.0002_seed_rates_and_standard",
 )
 

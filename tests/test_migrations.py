@@ -35,7 +35,7 @@ def test_every_migration_can_be_reversed_and_applied_again(tmp_path):
     assert standards.stdout.split() == sorted([
         "clothing-allowance", "disclosure-item", "event-help", "event-notice", "hearing-outcome", "inquiry-first-contact", "inquiry-next-step", "letter-reply",
         "medication-at-placement", "message-reply", "need-follow-up", "observation-receipt", "payment-after-approval",
-        "reimbursement-decision",
+        "recognition-thanks", "reimbursement-decision",
         "return-call",
     ])
     # So does the default disclosure checklist the administrator edits.

@@ -28,6 +28,7 @@ from portal.followups.services import (
     get_standard,
     meet_commitments_for,
     open_commitment,
+    record_kept_promise,
     supervisor_of,
     withdraw_commitments_for,
 )
@@ -183,6 +184,12 @@ def schedule_event(
         + [Invitee(event=event, name=guest.name.strip()[:120], email=guest.email.strip()) for guest in guests]
     )
     _tell_invitees(event, Notification.Kind.EVENT_INVITED, now=now)
+    if policies.needs_notice(kind):
+        # The notice is a promise kept (or kept late) by this invitation: the service report counts it.
+        record_kept_promise(
+            standard=NOTICE_STANDARD, subject=event, owner=actor, household=household, kept_at=now,
+            due_at=business_days.notice_deadline(starts_at, get_standard(NOTICE_STANDARD).business_days),
+        )
     if event.late_notice:
         _tell_staff(supervisor_of(actor), event, Notification.Kind.LATE_INVITATION, now=now, notice=notice)
     return event

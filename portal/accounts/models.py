@@ -166,6 +166,9 @@ class Household(models.Model):
     licence_status = models.CharField(
         _("licence status"), max_length=20, choices=LicenceStatus.choices, default=LicenceStatus.IN_STUDY
     )
+    licensed_on = models.DateField(
+        _("licensed since"), null=True, blank=True, help_text=_("The day the family was first licensed: its anniversary is a day to thank them.")
+    )
     county = models.ForeignKey(County, verbose_name=_("county"), on_delete=models.PROTECT, related_name="households")
     street_address = models.CharField(_("street address"), max_length=200, blank=True)
     city = models.CharField(_("city"), max_length=80, blank=True)

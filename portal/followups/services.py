@@ -128,6 +128,31 @@ def _office_minutes(span) -> int:
     return int(span.total_seconds() // 60)
 
 
+@transaction.atomic
+def record_kept_promise(
+    *, standard: str, subject: models.Model, owner: User, household, due_at: datetime, kept_at: datetime
+) -> Commitment:
+    """A promise kept by the very act that makes it (an invitation is its own notice): on time or late, for the report.
+
+    Opened when kept, or at its deadline if that had passed already; never reminded. Its office time to keep
+    is not measured: there was no wait.
+    """
+    rule = get_standard(standard)
+    team_id, office_id = _where_owed(owner)
+    commitment = Commitment.objects.create(
+        standard=rule, subject_type=ContentType.objects.get_for_model(subject), subject_id=subject.pk, household=household,
+        owner=owner, team_id=team_id, office_id=office_id, opened_at=min(kept_at, due_at), due_at=due_at, escalate_at=due_at,
+        status=Commitment.Status.MET, met_at=kept_at, met_by=owner, late=kept_at > due_at,
+    )
+    CommitmentEvent.objects.bulk_create(
+        [
+            CommitmentEvent(commitment=commitment, kind=CommitmentEvent.Kind.OPENED, at=kept_at, actor=owner),
+            CommitmentEvent(commitment=commitment, kind=CommitmentEvent.Kind.MET, at=kept_at, actor=owner),
+        ]
+    )
+    return commitment
+
+
 def open_commitments_for(subject: models.Model) -> models.QuerySet[Commitment]:
     return Commitment.objects.filter(
         subject_type=ContentType.objects.get_for_model(subject), subject_id=subject.pk, status=Commitment.Status.OPEN

@@ -57,7 +57,7 @@ def test_beat_and_worker_send_tomorrows_reminder_once_to_each_parent(
     # Everything the beat runs but the weekly digest and the yearly survey (they would write to these people too).
     beat = fast_beat_module(
         tmp_path, "fast_event_beat", BEAT_SECONDS,
-        entries=[name for name in app.conf.beat_schedule if name not in ("weekly-digest", "ask-yearly-survey")],
+        entries=[name for name in app.conf.beat_schedule if name not in ("weekly-digest", "ask-yearly-survey", "find-families-to-thank")],
     )
     with celery_worker_and_beat(tmp_path, redis_url=redis_url, outbox=outbox, beat_app=beat) as run:
 

@@ -15,6 +15,7 @@ from inquiries.models import ClosedReason, ContactLog, Inquiry, Interest, Stage
 from messaging import services as messaging
 from messaging.models import CallbackRequest, ContactRecord, SavedReply, Thread, Topic
 from messaging.services import record_contact
+from placements import recognition
 from placements.models import Child
 from portal import business_days
 from portal.accounts.models import Absence, County, Household, Office, Role, Team, User
@@ -274,6 +275,7 @@ class Command(BaseCommand):
         self._conversations(households, people)
         self._saved_replies(team)
         waiting = self._inquiries(hinds)
+        thanks = self._recognition(households)
         self.stdout.write(self.style.SUCCESS("Demo agency ready."))
         self.stdout.write(f"  Password for every demo login: {DEMO_PASSWORD}")
         for email, *_rest in STAFF:
@@ -293,6 +295,8 @@ class Command(BaseCommand):
             self.stdout.write(line)
         for line in money_lines:
             self.stdout.write(line)
+        if thanks:
+            self.stdout.write(f"  {thanks} is three years licensed today: {people[Role.RESOURCE_WORKER]} has a promise to thank them (Families to thank).")
         if waiting is not None:
             with translation.override("en"):
                 due = formats.date_format(timezone.localtime(waiting.first_contact_due_at), "DATETIME_FORMAT")
@@ -491,6 +495,17 @@ class Command(BaseCommand):
                     inquiries.move_stage(inquiry=inquiry, stage=Stage.CLOSED, closed_reason=args[0], note=args[1], actor=worker, now=at)
                 inquiry.refresh_from_db()
         return Inquiry.objects.filter(email_key=WAITING_INQUIRER, stage=Stage.NEW).select_related("worker").first()
+
+    def _recognition(self, households):
+        """The first family was licensed three years ago today: a day to thank them (found as the daily task would)."""
+        today = timezone.localdate()
+        family = households[0]
+        if family.licensed_on is None:
+            day = today.replace(day=28) if (today.month, today.day) == (2, 29) else today
+            family.licensed_on = day.replace(year=day.year - 3)
+            family.save(update_fields=["licensed_on"])
+        recognition.find_recognitions()
+        return family.name if family.licensed_on.replace(year=today.year) == today else ""
 
     def _saved_replies(self, team):
         author = User.objects.filter(team=team, role=Role.CASEWORKER, is_active=True).order_by("pk").first()
