@@ -200,4 +200,5 @@ class ThanksForm(forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("In your own words. It reaches them as a message in the portal; the e-mail says only that there is one."),
+        error_messages={"min_length": _("Write a few words of your own: at least 20 characters.")},
     )
