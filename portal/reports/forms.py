@@ -38,24 +38,15 @@ def _person_label(person: User) -> str:
     return str(person)
 
 
-class ReportFilterForm(forms.Form):
-    """The period and the part of the agency: every choice limited to what the person may see."""
+class PeriodForm(forms.Form):
+    """Whole months up to this one: the service report's period, and the satisfaction results'."""
 
     since = MonthField(label=_("From (month)"), required=False)
     until = MonthField(label=_("To (month)"), required=False)
-    office = forms.ModelChoiceField(label=_("Office"), queryset=Office.objects.none(), required=False, empty_label=_("All"))
-    team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.none(), required=False, empty_label=_("All"))
-    worker = forms.ModelChoiceField(label=_("Worker"), queryset=User.objects.none(), required=False, empty_label=_("All"))
 
-    def __init__(self, *args, user, this_month: date, **kwargs):
+    def __init__(self, *args, this_month: date, **kwargs):
         super().__init__(*args, **kwargs)
         self.this_month = this_month
-        self.fields["office"].queryset = policies.reportable_offices(user).order_by("name")
-        self.fields["team"].queryset = policies.reportable_teams(user).select_related("office").order_by("name")
-        self.fields["worker"].queryset = policies.reportable_workers(user).order_by("last_name", "first_name")
-        self.fields["worker"].label_from_instance = _person_label
-        if not self.fields["office"].queryset.exists():
-            del self.fields["office"]
 
     def clean(self):
         data = super().clean()
@@ -78,6 +69,23 @@ class ReportFilterForm(forms.Form):
         if since > until:
             since = until
         return Period(since, until)
+
+
+class ReportFilterForm(PeriodForm):
+    """The period and the part of the agency: every choice limited to what the person may see."""
+
+    office = forms.ModelChoiceField(label=_("Office"), queryset=Office.objects.none(), required=False, empty_label=_("All"))
+    team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.none(), required=False, empty_label=_("All"))
+    worker = forms.ModelChoiceField(label=_("Worker"), queryset=User.objects.none(), required=False, empty_label=_("All"))
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["office"].queryset = policies.reportable_offices(user).order_by("name")
+        self.fields["team"].queryset = policies.reportable_teams(user).select_related("office").order_by("name")
+        self.fields["worker"].queryset = policies.reportable_workers(user).order_by("last_name", "first_name")
+        self.fields["worker"].label_from_instance = _person_label
+        if not self.fields["office"].queryset.exists():
+            del self.fields["office"]
 
     def unit(self) -> tuple[str, object | None]:
         """The narrowest part chosen: ("worker", person), ("team", team), ("office", office) or ("agency", None)."""

@@ -105,12 +105,15 @@ def ask_yearly(*, now: datetime | None = None) -> int:
 
 def request_for(token: str) -> SurveyRequest:
     """The request behind a link, or why it cannot be answered: unknown (tampered), answered, expired."""
-    request = SurveyRequest.objects.filter(token_hash=_hash(token)).first()
+    return _answerable(SurveyRequest.objects.filter(token_hash=_hash(token)).first(), now=timezone.now())
+
+
+def _answerable(request: SurveyRequest | None, *, now: datetime) -> SurveyRequest:
     if request is None:
         raise SurveyUnavailable("unknown")
     if request.answered:
         raise SurveyUnavailable("answered", request)
-    if request.expires_at <= timezone.now():
+    if request.expires_at <= now:
         raise SurveyUnavailable("expired", request)
     return request
 
@@ -120,13 +123,7 @@ def answer(*, token: str, score: int, comment: str = "", may_contact: bool = Fal
            contact: str = "", now: datetime | None = None) -> SurveyAnswer:
     """Keep an answer, apart from who gave it (unless they asked to be contacted). One answer per link."""
     now = now or timezone.now()
-    request = SurveyRequest.objects.select_for_update().filter(token_hash=_hash(token)).first()
-    if request is None:
-        raise SurveyUnavailable("unknown")
-    if request.answered:
-        raise SurveyUnavailable("answered", request)
-    if request.expires_at <= now:
-        raise SurveyUnavailable("expired", request)
+    request = _answerable(SurveyRequest.objects.select_for_update().filter(token_hash=_hash(token)).first(), now=now)
     request.answered = True
     request.save(update_fields=["answered"])
     return SurveyAnswer.objects.create(

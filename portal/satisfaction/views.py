@@ -9,7 +9,7 @@ from django.views.decorators.cache import never_cache
 
 from portal import business_days
 from portal.accounts.policies import may_see_family_data
-from portal.reports.forms import ReportFilterForm
+from portal.reports.forms import PeriodForm
 
 from . import selectors, services
 from .forms import SurveyForm
@@ -61,7 +61,7 @@ def results(request):
         raise Http404
     now = timezone.now()
     this_month = business_days.local_date(now).replace(day=1)
-    form = ReportFilterForm(request.GET or None, user=request.user, this_month=this_month)
+    form = PeriodForm(request.GET or None, this_month=this_month)
     period = form.period()
     since, until = period.starts_at, period.ends_at
     rows = selectors.by_office_and_quarter(offices, since=since, until=until)

@@ -35,24 +35,23 @@ def verdict_label(verdict: str | None) -> str:
     }.get(verdict, _("Nothing due yet"))
 
 
-@register.inclusion_tag("reports/_standards_chart.html")
-def standards_chart(rows, *, title: str):
-    """One horizontal bar per standard with promises due: its on-time share, and a mark at its target."""
+def _horizontal_bars(rows, *, title: str) -> dict:
+    """(label, percent, verdict, target or None) rows as bars one under the other, each label above its bar."""
     bars = []
-    for row in (r for r in rows if r.judged):
-        y = len(bars) * ROW_HEIGHT
-        width = float(row.percent) * SCALE
+    for index, (label, percent, verdict, target) in enumerate(rows):
+        y = index * ROW_HEIGHT
+        width = float(percent) * SCALE
         bars.append(
             {
-                "label": row.label,
-                "percent": row.percent,
-                "verdict": row.verdict,
+                "label": label,
+                "percent": percent,
+                "verdict": verdict,
                 "label_y": y + 15,
                 "bar_y": y + 21,
                 "width": width,
                 "text_x": min(width + 6, 405),
                 "text_y": y + 36,
-                "target_x": row.standard.target_percent * SCALE,
+                "target_x": target * SCALE if target is not None else None,
                 "target_y1": y + 18,
                 "target_y2": y + 43,
             }
@@ -61,26 +60,17 @@ def standards_chart(rows, *, title: str):
 
 
 @register.inclusion_tag("reports/_standards_chart.html")
+def standards_chart(rows, *, title: str):
+    """One horizontal bar per standard with promises due: its on-time share, and a mark at its target."""
+    return _horizontal_bars(
+        [(row.label, row.percent, row.verdict, row.standard.target_percent) for row in rows if row.judged], title=title
+    )
+
+
+@register.inclusion_tag("reports/_standards_chart.html")
 def pleased_chart(rows, *, title: str):
     """One horizontal bar per office and quarter: the share of survey answers of 4 or 5."""
-    bars = []
-    for row in rows:
-        y = len(bars) * ROW_HEIGHT
-        width = row.pleased_percent * SCALE
-        bars.append(
-            {
-                "label": f"{row.office} · {row.label}",
-                "percent": row.pleased_percent,
-                "verdict": "met",
-                "label_y": y + 15,
-                "bar_y": y + 21,
-                "width": width,
-                "text_x": min(width + 6, 405),
-                "text_y": y + 36,
-                "target_x": None,
-            }
-        )
-    return {"bars": bars, "height": max(len(bars), 1) * ROW_HEIGHT + 6, "title": title}
+    return _horizontal_bars([(f"{row.office} · {row.label}", row.pleased_percent, "met", None) for row in rows], title=title)
 
 
 @register.inclusion_tag("reports/_months_chart.html")
