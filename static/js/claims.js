@@ -52,27 +52,32 @@
     });
   }
 
+  function useTrip(box) {
+    var eventId = box.value;
+    var index = lineFor(eventId);
+    if (box.checked) {
+      if (index !== null) return;
+      for (var i = 0; i < count(); i++) { if (isEmpty(i)) { index = i; break; } }
+      if (index === null) index = addLine();
+      if (index === null) return;
+      field(index, "on").value = box.getAttribute("data-day");
+      field(index, "to_place").value = box.getAttribute("data-place");
+      field(index, "description").value = box.getAttribute("data-what");
+      field(index, "event_id").value = eventId;
+      var from = field(index, "from_place");
+      if (!from.value) from.value = form.getAttribute("data-home") || "";
+    } else if (index !== null) {
+      ["on", "from_place", "to_place", "description", "miles", "event_id"].forEach(function (name) {
+        var input = field(index, name);
+        if (input) input.value = "";
+      });
+    }
+  }
+
   Array.prototype.forEach.call(form.querySelectorAll("input[name='use_trip']"), function (box) {
-    box.addEventListener("change", function () {
-      var eventId = box.value;
-      var index = lineFor(eventId);
-      if (box.checked) {
-        if (index !== null) return;
-        for (var i = 0; i < count(); i++) { if (isEmpty(i)) { index = i; break; } }
-        if (index === null) index = addLine();
-        if (index === null) return;
-        field(index, "on").value = box.getAttribute("data-day");
-        field(index, "to_place").value = box.getAttribute("data-place");
-        field(index, "description").value = box.getAttribute("data-what");
-        field(index, "event_id").value = eventId;
-        var from = field(index, "from_place");
-        if (!from.value) from.value = form.getAttribute("data-home") || "";
-      } else if (index !== null) {
-        ["on", "from_place", "to_place", "description", "miles", "event_id"].forEach(function (name) {
-          var input = field(index, name);
-          if (input) input.value = "";
-        });
-      }
-    });
+    box.addEventListener("change", function () { useTrip(box); });
+    // A box ticked before this script ran (a quick tap, or the browser restoring the form
+    // after "Back") fills its trip in now.
+    if (box.checked) useTrip(box);
   });
 })();
