@@ -1,3 +1,4 @@
+from allauth.core import ratelimit
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
@@ -15,6 +16,11 @@ from .policies import visible_households
 
 
 def accept_invitation(request, token):
+    if request.method == "POST":
+        # allauth's "signup" limit: guessing passwords or links from one place is slowed down.
+        refused = ratelimit.consume_or_429(request, action="signup")
+        if refused is not None:
+            return refused
     try:
         invitation = services.usable_invitation(token)
     except services.InvitationUnusable as problem:
