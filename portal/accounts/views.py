@@ -4,6 +4,7 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -12,7 +13,7 @@ from django.views.decorators.http import require_POST
 from . import services
 from .forms import AbsenceForm, AcceptInvitationForm, InvitationForm, LanguageForm
 from .models import STAFF_ROLES, Absence, Role, User
-from .policies import visible_households
+from .policies import can_invite, visible_households
 
 
 def accept_invitation(request, token):
@@ -49,6 +50,8 @@ def accept_invitation(request, token):
 @login_required
 def invite(request, household_pk):
     household = get_object_or_404(visible_households(request.user), pk=household_pk)
+    if not can_invite(request.user, household):  # a family member, or staff who only see the household
+        raise Http404
     form = InvitationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -9,8 +9,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from portal.accounts.models import Household, Role
 from portal import business_days
+from portal.accounts.models import Household, Role
 
 from . import selectors, services
 from .forms import CancelForm, ReassignForm
@@ -147,6 +147,8 @@ def cancel(request, pk):
 @login_required
 @require_POST
 def still_waiting(request, pk):
+    if request.user.role != Role.RESOURCE_PARENT:  # the family presses it; staff have the promise page
+        raise Http404
     item = get_object_or_404(visible_commitments(request.user), pk=pk)
     try:
         result = services.chase_commitment(commitment=item, actor=request.user)

@@ -96,7 +96,7 @@ def test_a_caseworker_cannot_invite(client, caseworker, household):
     response = client.post(
         reverse("accounts:invite", args=[household.pk]), {"first_name": "A", "last_name": "B", "email": "x@example.org"}
     )
-    assert response.status_code == 403
+    assert response.status_code == 404  # not theirs to invite to: as if it did not exist
     assert not Invitation.objects.exists()
 
 
