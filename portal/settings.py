@@ -13,6 +13,7 @@ from datetime import time
 from pathlib import Path
 
 import dj_database_url
+from csp import constants as csp_constants
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -73,6 +74,10 @@ SECRET_KEY = env_str(
     None if PRODUCTION else "development-only-insecure-key-do-not-deploy-0123456789abcdef",
 )
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", None if PRODUCTION else "localhost,127.0.0.1,[::1]")
+LOCAL_HOSTS = {"localhost", "127.0.0.1", "[::1]", "testserver"}
+if DEBUG and (PRODUCTION or not set(ALLOWED_HOSTS) <= LOCAL_HOSTS):
+    # Debug pages show settings and code: never where anyone but the developer can reach them.
+    raise ImproperlyConfigured("DJANGO_DEBUG can be on only in development on this computer (ALLOWED_HOSTS local).")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", "")
 PORTAL_BASE_URL = env_str("PORTAL_BASE_URL", None if PRODUCTION else "http://127.0.0.1:8000").rstrip("/")
 
@@ -103,6 +108,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -154,7 +160,13 @@ if PRODUCTION and not REDIS_URL:
     raise ImproperlyConfigured("Set the environment variable REDIS_URL.")
 
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {
+            "BACKEND": "portal.cache.TolerantRedisCache",  # Redis down: pages still serve (portal/cache.py)
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -276,6 +288,10 @@ CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = AGENCY_TIME_ZONE  # crontab entries (the Monday digest) run at the agency's local time
 PORTAL_SWEEP_SECONDS = env_int("PORTAL_SWEEP_SECONDS", 60)
+# A notification claimed by a worker that died mid-send is taken again after this long.
+PORTAL_NOTIFICATION_CLAIM_SECONDS = env_int("PORTAL_NOTIFICATION_CLAIM_SECONDS", 600)
+# The health check calls the sweep stale when it has not finished for this long (five missed runs by default).
+PORTAL_SWEEP_STALE_SECONDS = env_int("PORTAL_SWEEP_STALE_SECONDS", max(5 * PORTAL_SWEEP_SECONDS, 300))
 
 # --- Security -----------------------------------------------------------------------
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -288,6 +304,22 @@ SECURE_HSTS_PRELOAD = PRODUCTION
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Scripts and styles only from the portal's own files: no inline script, no inline style, no other site.
+# (The authenticator QR code is an inline image, hence data: for images.)
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [csp_constants.SELF],
+        "script-src": [csp_constants.SELF],
+        "style-src": [csp_constants.SELF],
+        "img-src": [csp_constants.SELF, "data:"],
+        "font-src": [csp_constants.SELF],
+        "connect-src": [csp_constants.SELF],
+        "object-src": [csp_constants.NONE],
+        "base-uri": [csp_constants.SELF],
+        "form-action": [csp_constants.SELF],
+        "frame-ancestors": [csp_constants.NONE],
+    }
+}
 
 LOGGING = {
     "version": 1,

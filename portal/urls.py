@@ -9,6 +9,7 @@ admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("health/", views.health, name="health"),
     path("accounts/", include("allauth.urls")),
     path("people/", include("portal.accounts.urls")),
     path("notifications/", include("portal.notifications.urls")),

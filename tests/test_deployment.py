@@ -71,3 +71,16 @@ def test_compose_and_env_example_use_only_variables_the_settings_read():
         assert not unknown, f"{name} sets variables the settings never read: {unknown}"
     example = {line.split("=", 1)[0] for line in (ROOT / ".env.example").read_text().splitlines() if line and not line.startswith("#")}
     assert example == known, f"only in .env.example: {example - known}; only in settings: {known - example}"
+
+
+@pytest.mark.parametrize(
+    "env_extra",
+    [
+        {**PRODUCTION_ENV, "DJANGO_DEBUG": "true"},
+        {"PORTAL_ENV": "development", "DJANGO_DEBUG": "true", "DJANGO_ALLOWED_HOSTS": "portal.agency.example"},
+    ],
+    ids=["production", "a-public-host"],
+)
+def test_debug_cannot_be_on_where_anyone_else_can_reach_the_portal(env_extra):
+    result = _manage("check", env_extra=env_extra)
+    assert result.returncode != 0 and "DJANGO_DEBUG can be on only in development" in result.stderr

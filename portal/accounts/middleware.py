@@ -22,7 +22,7 @@ class UserLanguageMiddleware:
 class StaffMustUseMFAMiddleware:
     """Staff accounts set up two-factor authentication before they see any family data."""
 
-    ALLOWED_PREFIXES = ("/accounts/", "/i18n/", "/static/", "/favicon")
+    ALLOWED_PREFIXES = ("/accounts/", "/i18n/", "/static/", "/favicon", "/health/")
 
     def __init__(self, get_response):
         self.get_response = get_response

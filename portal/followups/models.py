@@ -240,3 +240,22 @@ class CommitmentEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.at:%Y-%m-%d %H:%M}"
+
+
+class Heartbeat(models.Model):
+    """When a periodic job last finished: the health check reports a sweep that has stopped."""
+
+    name = models.CharField(_("job"), max_length=40, unique=True)
+    at = models.DateTimeField(_("last finished"))
+    detail = models.CharField(_("detail"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("heartbeat")
+        verbose_name_plural = _("heartbeats")
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.at:%Y-%m-%d %H:%M:%S}"
+
+    @classmethod
+    def beat(cls, name: str, *, at, detail: str = "") -> None:
+        cls.objects.update_or_create(name=name, defaults={"at": at, "detail": detail[:200]})

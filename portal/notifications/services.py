@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -21,7 +22,9 @@ from .models import Notification
 
 logger = logging.getLogger(__name__)
 
-STALE_CLAIM = timedelta(minutes=10)
+def _stale_claim() -> timedelta:
+    """How long a claimed notification waits before another delivery may take it (its sender may have died)."""
+    return timedelta(seconds=settings.PORTAL_NOTIFICATION_CLAIM_SECONDS)
 
 
 @dataclass
@@ -99,7 +102,7 @@ def _enqueue_delivery(ids: list[int]) -> None:
 def _claim(notification_id: int, now: datetime) -> bool:
     return bool(
         Notification.objects.filter(pk=notification_id, emailed_at__isnull=True, send_email=True)
-        .filter(Q(sending_since__isnull=True) | Q(sending_since__lt=now - STALE_CLAIM))
+        .filter(Q(sending_since__isnull=True) | Q(sending_since__lt=now - _stale_claim()))
         .update(sending_since=now, attempts=F("attempts") + 1)
     )
 
@@ -119,6 +122,11 @@ def register_attachments(kind: str, provider: Callable[[Notification], list[tupl
     _attachment_providers[kind] = provider
 
 
+def message_id(notification: Notification) -> str:
+    domain = urlsplit(settings.PORTAL_BASE_URL).hostname or "portal.invalid"
+    return f"<notification-{notification.pk}.{int(notification.created_at.timestamp())}@{domain}>"
+
+
 def render_email(notification: Notification) -> EmailMultiAlternatives:
     recipient = notification.recipient
     language = recipient.language if recipient else notification.context.get("language", settings.LANGUAGE_CODE)
@@ -135,7 +143,10 @@ def render_email(notification: Notification) -> EmailMultiAlternatives:
         body = render_to_string("notifications/email/notification_body.txt", context)
         html = render_to_string("notifications/email/notification_body.html", context)
     message = EmailMultiAlternatives(
-        subject=subject, body=body, to=[recipient.email if recipient else notification.email_to]
+        subject=subject, body=body, to=[recipient.email if recipient else notification.email_to],
+        # The same Message-ID every time: an e-mail handed over again after a worker died mid-send
+        # is the same message, which mail programs show once.
+        headers={"Message-ID": message_id(notification)},
     )
     message.attach_alternative(html, "text/html")
     provider = _attachment_providers.get(notification.kind)
@@ -162,7 +173,7 @@ def deliver_notification(*, notification_id: int, now: datetime | None = None) -
 def pending_notification_ids(*, now: datetime, limit: int = 200) -> list[int]:
     return list(
         Notification.objects.filter(send_email=True, emailed_at__isnull=True, deliver_after__lte=now)
-        .filter(Q(sending_since__isnull=True) | Q(sending_since__lt=now - STALE_CLAIM))
+        .filter(Q(sending_since__isnull=True) | Q(sending_since__lt=now - _stale_claim()))
         .order_by("deliver_after")
         .values_list("pk", flat=True)[:limit]
     )

@@ -72,6 +72,9 @@ def _no_login_rate_limits(settings):
     settings.ACCOUNT_RATE_LIMITS = False
 
 
+# What the browser refused to run or load on each page (a console message per violation).
+CSP_REPORTS: dict[int, list[str]] = {}
+
 
 @pytest.fixture
 def open_as(new_context, live_server):
@@ -80,7 +83,10 @@ def open_as(new_context, live_server):
     def make() -> Page:
         context = new_context(base_url=live_server.url)
         context.set_default_timeout(10_000)
-        return context.new_page()
+        page = context.new_page()
+        blocked = CSP_REPORTS.setdefault(id(page), [])
+        page.on("console", lambda message: "Content Security Policy" in message.text and blocked.append(message.text))
+        return page
 
     return make
 
@@ -133,6 +139,8 @@ def check_page(page: Page, name: str) -> None:
     """At 360 px: no sideways scroll; screenshots at 360 and 1280 px; axe clean at both."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.wait_for_load_state()
+    blocked = CSP_REPORTS.get(id(page), [])
+    assert not blocked, f"{name}: the Content-Security-Policy blocked {blocked}"
     # The stylesheet must have loaded, or every layout check below would be meaningless.
     assert page.evaluate("getComputedStyle(document.querySelector('.site-header')).backgroundColor") == "rgb(11, 83, 148)", (
         f"{name}: static/css/portal.css did not load"

