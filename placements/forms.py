@@ -7,6 +7,7 @@ from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
 
 from portal.accounts.models import Household, Role, User
+from portal.forms import ModelMultipleChoiceField
 
 from .models import ITEM_CONTENT_MAX, ChecklistEntry, Child, DisclosureItem, Medication, Placement
 from .services import NOTE_MAX
@@ -38,7 +39,7 @@ class ChildForm(forms.Form):
         label=_("Caseworker"), queryset=User.objects.none(), required=False,
         help_text=_("Leave empty if you are the child's caseworker."),
     )
-    siblings = forms.ModelMultipleChoiceField(
+    siblings = ModelMultipleChoiceField(
         label=_("Brothers and sisters already in the portal"),
         queryset=Child.objects.none(),
         required=False,
@@ -55,7 +56,7 @@ class PlaceForm(forms.Form):
     """Place one child, or brothers and sisters together: one medication answer per child."""
 
     household = forms.ModelChoiceField(label=_("Resource family"), queryset=Household.objects.none())
-    children = forms.ModelMultipleChoiceField(
+    children = ModelMultipleChoiceField(
         label=_("Children to place"),
         queryset=Child.objects.none(),
         widget=forms.CheckboxSelectMultiple,
@@ -151,7 +152,7 @@ class RespiteForm(forms.Form):
     provider_email = forms.EmailField(
         label=_("Their e-mail"), required=False, help_text=_("We e-mail them the private link. Leave empty to give the link yourself.")
     )
-    entries = forms.ModelMultipleChoiceField(
+    entries = ModelMultipleChoiceField(
         label=_("Items they may read"), queryset=ChecklistEntry.objects.filter(active=True), widget=forms.CheckboxSelectMultiple
     )
     starts_at = forms.DateTimeField(label=_("From"), widget=DateTimeInput())

@@ -10,10 +10,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from portal.accounts.models import User
+from portal.forms import ModelMultipleChoiceField
 
 from . import policies, services
-from .models import BoardPayment, Claim
 from .fiscal_selectors import QUEUE_STATUSES
+from .models import BoardPayment, Claim
 
 MAX_EXPORT_DAYS = 366
 
@@ -32,7 +33,7 @@ class QueueFilterForm(forms.Form):
 
 class BulkClaimsForm(forms.Form):
     action = forms.ChoiceField(label=_("With the checked claims"), choices=[("take", _("Take them (I review them)")), ("approve", _("Approve them"))])
-    claims = forms.ModelMultipleChoiceField(queryset=Claim.objects.none(), error_messages={"required": _("Check at least one claim.")})
+    claims = ModelMultipleChoiceField(queryset=Claim.objects.none(), error_messages={"required": _("Check at least one claim.")})
 
     def __init__(self, *args, claims=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -129,7 +130,7 @@ class BoardMoveForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason"), required=False, max_length=300, help_text=_("Needed to hold or mark returned; the family reads it.")
     )
-    payments = forms.ModelMultipleChoiceField(queryset=BoardPayment.objects.none(), error_messages={"required": _("Check at least one payment.")})
+    payments = ModelMultipleChoiceField(queryset=BoardPayment.objects.none(), error_messages={"required": _("Check at least one payment.")})
 
     def __init__(self, *args, payments=None, **kwargs):
         super().__init__(*args, **kwargs)
