@@ -1,0 +1,251 @@
+"""A bounded load test on loopback: 200 families and 20 staff for 5 minutes against gunicorn, PostgreSQL and Redis.
+
+    .venv/bin/python bench/load_test.py --database-url postgres://postgres@127.0.0.1:55432/portal_load \\
+        --redis-url redis://127.0.0.1:56379/3
+
+The database must be an EMPTY throwaway one: the bench migrates it and fills it with an agency (300 households,
+150 children placed with their disclosure checklists, conversations, claims, board payments, hearings, 20 staff).
+It then starts the production stack the way docker-compose does (PORTAL_ENV=production; gunicorn with 2 × cores + 1
+workers; a Celery worker and beat), signs each person in (a session per account, staff with two-factor set up),
+runs locust headless for --minutes (it stops by itself) and prints requests/s, median, p95 and p99 latency and
+errors for family pages and staff pages. Not a test: it prints figures. See bench/README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--database-url", required=True, help="an EMPTY throwaway PostgreSQL database")
+    parser.add_argument("--redis-url", required=True, help="a Redis database the bench may flush")
+    parser.add_argument("--families", type=int, default=200)
+    parser.add_argument("--staff", type=int, default=20)
+    parser.add_argument("--minutes", type=float, default=5.0)
+    parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1, help="gunicorn workers")
+    return parser.parse_args()
+
+
+ARGS = parse_args()
+WORK = Path(tempfile.mkdtemp(prefix="portal-load-"))
+ENV = {
+    **os.environ,
+    "PORTAL_ENV": "production",
+    "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+    "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+    "DATABASE_URL": ARGS.database_url,
+    "REDIS_URL": ARGS.redis_url,
+    "CELERY_BROKER_URL": ARGS.redis_url,
+    "EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
+    "PORTAL_MEDIA_ROOT": str(WORK / "media"),
+    "PORTAL_SWEEP_SECONDS": "30",
+    "PORTAL_LOG_LEVEL": "WARNING",
+    "DJANGO_SETTINGS_MODULE": "portal.settings",
+}
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+PORT = free_port()
+ENV["PORTAL_BASE_URL"] = f"https://127.0.0.1:{PORT}"
+os.environ.update(ENV)
+
+
+def manage(*args: str) -> None:
+    subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=ENV, check=True, stdout=subprocess.DEVNULL)
+
+
+def build_agency() -> list[dict]:
+    """The agency, through the real services; returns one session per person who will take part."""
+    import django
+
+    django.setup()
+    from datetime import date, timedelta
+    from decimal import Decimal
+
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.utils import timezone
+
+    from messaging import services as messaging
+    from messaging.models import Topic
+    from placements import services as placements
+    from placements.events import services as events
+    from placements.events.models import Event
+    from placements.models import Child
+    from portal.accounts.models import County, Household, Office, Role, Team, User
+    from reimbursements import services as money
+    from reimbursements.models import Claim
+    from reimbursements.services import ItemInput
+
+    now = timezone.now()
+    if User.objects.exists():
+        raise SystemExit("The database is not empty: give the bench a throwaway database.")
+    county = County.objects.create(name="Hinds")
+    manager = User.objects.create_user("manager@load.test", "load-test-password", role=Role.ADMINISTRATOR, last_name="Manager")
+    office = Office.objects.create(name="Hinds office", county=county, program_manager=manager)
+
+    def staff(n: int, role: str, team: Team | None) -> User:
+        person = User.objects.create_user(f"{role}{n}@load.test", "load-test-password", role=role, title="Ms.", last_name=f"{role.title()}{n}", team=team)
+        TOTP.activate(person, generate_totp_secret())  # two-factor set up: the portal lets staff in
+        return person
+
+    supervisors = [User.objects.create_user(f"supervisor{n}@load.test", "load-test-password", role=Role.SUPERVISOR, last_name=f"Boss{n}")
+                   for n in range(2)]
+    teams = [Team.objects.create(name=f"Team {n}", office=office, supervisor=boss) for n, boss in enumerate(supervisors)]
+    for boss, team in zip(supervisors, teams):
+        boss.team = team
+        boss.save(update_fields=["team"])
+        TOTP.activate(boss, generate_totp_secret())
+    caseworkers = [staff(n, Role.CASEWORKER, teams[n % 2]) for n in range(12)]
+    resource_workers = [staff(n, Role.RESOURCE_WORKER, teams[n % 2]) for n in range(4)]
+    fiscal = [staff(n, Role.FISCAL, teams[0]) for n in range(2)]
+
+    households, parents = [], []
+    for n in range(300):
+        household = Household.objects.create(name=f"The Family{n} family", county=county, resource_worker=resource_workers[n % 4],
+                                             fiscal_contact=fiscal[n % 2], licensed_on=date(2024, 1, 1))
+        parent = User.objects.create_user(f"parent{n}@load.test", "load-test-password", role=Role.RESOURCE_PARENT, household=household,
+                                          title="Mrs.", last_name=f"Family{n}")
+        households.append(household)
+        parents.append(parent)
+
+    placed: dict[int, int] = {}  # household index → placement id
+    caseload: dict[int, int] = {}  # caseworker id → one of their placements
+    started = (now - timedelta(days=40)).date()
+    for n in range(150):
+        worker = caseworkers[n % 12]
+        child = Child.objects.create(first_name=f"Child{n}", last_name="Load", date_of_birth=date(2015, 1, 1) + timedelta(days=n * 20),
+                                     caseworker=worker)
+        (placement,) = placements.place_children(actor=worker, household=households[n], children=[child], started_on=started,
+                                                 medication={child.pk: "all_came"}, now=now - timedelta(days=40))
+        placed[n] = placement.pk
+        caseload.setdefault(worker.pk, placement.pk)
+        if n < 100:
+            starts = now + timedelta(days=3 + n % 10, hours=2)
+            events.schedule_event(actor=worker, kind=Event.Kind.COURT_HEARING, hearing_type=Event.HearingType.REVIEW, child=child,
+                                  starts_at=starts, ends_at=starts + timedelta(hours=1), place="Hinds County Youth Court", now=now)
+    money.generate_board_payments(month=(now.replace(day=1) - timedelta(days=1)).replace(day=1).date(), now=now)
+
+    sessions = []
+
+    def session_for(user: User) -> str:
+        store = SessionStore()
+        store[SESSION_KEY] = str(user.pk)
+        store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+        store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        store.create()
+        return store.session_key
+
+    for n, parent in enumerate(parents[: ARGS.families]):
+        thread = messaging.start_thread(household=households[n], topic=Topic.OTHER, subject="A question", body="When is the next visit?",
+                                        author=parent, now=now - timedelta(days=2))
+        claim = None
+        if n in placed:
+            claim = money.submit_claim(
+                user=parent, kind=Claim.Kind.MILEAGE, child=Child.objects.get(placements__pk=placed[n]), now=now - timedelta(days=1),
+                items=[ItemInput(on=(now - timedelta(days=3)).date(), description="To the doctor", miles=Decimal("12.5"), from_place="Home",
+                                 to_place="Clinic")],
+            )
+        sessions.append({"kind": "family", "session": session_for(parent), "thread": thread.pk, "placement": placed.get(n),
+                         "claim": claim.pk if claim else None})
+    team_placement = {team.pk: next(iter(caseload.values())) for team in teams}
+    for person in [*supervisors, *caseworkers, *resource_workers, *fiscal][: ARGS.staff]:
+        placement = caseload.get(person.pk) or (team_placement.get(person.team_id) if person.role == Role.SUPERVISOR else None)
+        sessions.append({"kind": "staff", "role": person.role, "session": session_for(person), "placement": placement})
+    return sessions
+
+
+def start(args: list[str], log: Path) -> subprocess.Popen:
+    with log.open("wb") as out:
+        return subprocess.Popen(args, cwd=ROOT, env=ENV, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+
+
+def stop(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+
+
+def main() -> None:
+    print(f"work directory {WORK}; gunicorn on 127.0.0.1:{PORT} with {ARGS.workers} workers")
+    manage("migrate", "--noinput")
+    manage("collectstatic", "--noinput")
+    import redis
+
+    redis.Redis.from_url(ARGS.redis_url).flushdb()
+    built = time.monotonic()
+    sessions = build_agency()
+    print(f"agency built in {time.monotonic() - built:.0f} s: {len(sessions)} people signed in")
+    sessions_file, summary_file = WORK / "sessions.json", WORK / "summary.json"
+    sessions_file.write_text(json.dumps(sessions))
+    processes = [
+        start([sys.executable, "-m", "gunicorn", "portal.wsgi", "--bind", f"127.0.0.1:{PORT}", "--workers", str(ARGS.workers)],
+              WORK / "gunicorn.log"),
+        start([sys.executable, "-m", "celery", "-A", "portal", "worker", "--concurrency=1", "--loglevel=WARNING"], WORK / "worker.log"),
+        start([sys.executable, "-m", "celery", "-A", "portal", "beat", "--loglevel=WARNING", "--schedule", str(WORK / "beat")],
+              WORK / "beat.log"),
+    ]
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                request = urllib.request.Request(f"http://127.0.0.1:{PORT}/health/", headers={"X-Forwarded-Proto": "https"})
+                urllib.request.urlopen(request, timeout=5)
+                break
+            except Exception:
+                if time.monotonic() > deadline:
+                    raise SystemExit("the portal did not become healthy within 60 s; see " + str(WORK))
+                time.sleep(1)
+        locust = subprocess.run(
+            [sys.executable, "-m", "locust", "-f", str(ROOT / "bench" / "locustfile.py"), "--headless", "--host", f"http://127.0.0.1:{PORT}",
+             "--users", str(ARGS.families + ARGS.staff), "--spawn-rate", "20", "--run-time", f"{int(ARGS.minutes * 60)}s",
+             "--stop-timeout", "10", "--only-summary", "--loglevel", "WARNING"],
+            cwd=ROOT, env={**ENV, "LOAD_SESSIONS": str(sessions_file), "LOAD_SUMMARY": str(summary_file),
+                           "LOAD_FAMILIES": str(ARGS.families), "LOAD_STAFF": str(ARGS.staff)},
+            capture_output=True, text=True, timeout=ARGS.minutes * 60 + 180,
+        )
+        print(locust.stdout[-6000:])
+        if locust.returncode not in (0, 1):  # 1: some requests failed (reported below)
+            print(locust.stderr[-3000:])
+    finally:
+        for process in processes:
+            stop(process)
+    summary = json.loads(summary_file.read_text())
+    print(f"\n{ARGS.families} families and {ARGS.staff} staff for {ARGS.minutes:g} minutes, gunicorn {ARGS.workers} workers, "
+          f"PostgreSQL and Redis on loopback, {os.cpu_count()} cores:")
+    total = summary.pop("all")
+    for group, figures in sorted(summary.items()):
+        print(f"  {group:8} {figures['requests']:6} requests, {figures['failures']} errors, median {figures['median_ms']} ms, "
+              f"p95 {figures['p95_ms']} ms, p99 {figures['p99_ms']} ms, max {figures['max_ms']} ms")
+    print(f"  all      {total['requests']:6} requests, {total['failures']} errors, {total['rps']} requests/s")
+    (WORK / "result.json").write_text(json.dumps({"groups": summary, "all": total}, indent=2))
+    print(f"written to {WORK / 'result.json'}")
+
+
+if __name__ == "__main__":
+    main()
