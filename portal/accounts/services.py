@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal import business_days
+from portal.audit.services import record_audit
 
 from . import policies
 from .models import Absence, Household, Invitation, Role, User
@@ -70,6 +71,9 @@ def record_absence(
     absence = Absence.objects.create(
         worker=worker, cover=cover, starts_on=starts_on, ends_on=ends_on, note=note, recorded_by=actor
     )
+    # Access granted: the cover sees the worker's families and children for those days.
+    record_audit(actor=actor, action="access.cover_arranged", obj=absence, worker=worker.pk, cover=cover.pk,
+                 starts_on=starts_on.isoformat(), ends_on=ends_on.isoformat())
     transaction.on_commit(lambda: apply_absences(now=now))
     return absence
 
@@ -153,6 +157,7 @@ def invite_family_member(
         invited_by=actor,
         expires_at=now + timedelta(days=settings.INVITATION_VALID_DAYS),
     )
+    record_audit(actor=actor, action="access.invited", obj=invitation, household_id=household.pk, email=email)  # a way into a household
     queue_notifications(
         [
             NotificationSpec(

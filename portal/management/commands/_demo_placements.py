@@ -24,14 +24,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
-from django.db.models import Max
 from django.utils import formats, translation
 
 from placements import services
 from placements.models import ChecklistEntry, Child, DisclosureItem, Medication, Placement
 from portal import business_days
 from portal.accounts.models import Household, User
-from portal.audit.models import AuditEntry
+from portal.audit import context as audit_context
 from portal.followups.models import Commitment
 
 Status = DisclosureItem.Status
@@ -227,9 +226,8 @@ def _groups(today: date) -> list[Group]:
 @contextmanager
 def _dated(moment: datetime):
     """The services write the audit line at the real time; in the demo the step happened at ``moment``."""
-    last = AuditEntry.objects.aggregate(last=Max("pk"))["last"] or 0
-    yield
-    AuditEntry.objects.filter(pk__gt=last).update(at=moment)
+    with audit_context.history_at(moment):
+        yield
 
 
 def _at(day: date, hour: int, minute: int) -> datetime:
