@@ -14,6 +14,7 @@ from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
 from portal import business_days
+from portal.files import private_path
 
 MAX_MESSAGE_LENGTH = 5000
 
@@ -113,10 +114,7 @@ class Message(models.Model):
 
 
 def _attachment_path(instance, filename: str) -> str:
-    import uuid
-
-    # Never the uploaded name: it could guess paths or collide; the name is kept in a column.
-    return f"private/messaging/{uuid.uuid4().hex}"
+    return private_path("messaging")
 
 
 class Attachment(models.Model):

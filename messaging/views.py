@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -16,6 +16,7 @@ from portal import business_days
 from portal.accounts.models import Household, Role
 from portal.accounts.policies import may_see_family_data, visible_households
 from portal.accounts.services import active_absence
+from portal.files import private_file_response
 from portal.followups.services import open_commitments_for, supervisor_of
 
 from . import policies, routing, selectors, services, tone
@@ -385,19 +386,7 @@ def archive(request, pk):
 def attachment(request, pk):
     """A file from a conversation, only for the people in it (anyone else: 404)."""
     upload = selectors.attachment_for(request.user, pk)
-    try:
-        handle = upload.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None  # the row outlived its file (a restore without the media volume)
-    response = FileResponse(
-        handle,
-        content_type=upload.content_type,
-        as_attachment=upload.content_type == "application/pdf",
-        filename=upload.name,
-    )
-    response["Cache-Control"] = "private, no-store"
-    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
-    return response
+    return private_file_response(upload.file, name=upload.name, content_type=upload.content_type)
 
 
 @login_required

@@ -16,6 +16,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from portal.files import private_path
+
 CENT = Decimal("0.01")
 money = dict(max_digits=10, decimal_places=2)
 
@@ -246,10 +248,7 @@ class ClaimItem(models.Model):
 
 
 def receipt_path(receipt: "Receipt", filename: str) -> str:
-    import uuid
-
-    # Under private/ (never served as media; a view checks who asks) and never the uploaded name.
-    return f"private/receipts/{uuid.uuid4().hex}"
+    return private_path("receipts")
 
 
 class Receipt(models.Model):

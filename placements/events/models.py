@@ -12,6 +12,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from portal.files import private_path
+
 OBSERVATIONS_MAX = 8000
 
 
@@ -179,9 +181,13 @@ class Observation(models.Model):
         ordering = ["submitted_at"]
 
 
+def observation_path(instance, filename: str) -> str:
+    return private_path("observations")
+
+
 class ObservationFile(models.Model):
     observation = models.ForeignKey(Observation, on_delete=models.CASCADE, related_name="files")
-    file = models.FileField(upload_to="private/observations/%Y/%m/")
+    file = models.FileField(upload_to=observation_path, max_length=200)
     name = models.CharField(max_length=200)
     content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField()

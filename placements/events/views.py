@@ -7,7 +7,7 @@ from datetime import date
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from portal import business_days
 from portal.accounts.models import Household
 from portal.accounts.policies import may_see_family_data
+from portal.files import private_file_response
 
 from .. import policies as placement_policies
 from ..views import FAILED
@@ -32,6 +33,7 @@ from .forms import (
     SlotFormSet,
     VisitRequestForm,
 )
+
 
 def run_on_form(form, call):
     # The services speak of starts_at/ends_at; the forms have a date and two times.
@@ -159,14 +161,7 @@ def observation_file(request, pk):
     if not may_see_family_data(request.user):
         raise Http404
     upload = selectors.observation_file(request.user, pk, now=timezone.now())
-    try:
-        handle = upload.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(handle, content_type=upload.content_type, as_attachment=upload.content_type == "application/pdf", filename=upload.name)
-    response["Cache-Control"] = "private, no-store"
-    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
-    return response
+    return private_file_response(upload.file, name=upload.name, content_type=upload.content_type)
 
 
 @login_required

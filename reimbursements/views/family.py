@@ -11,7 +11,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,6 +20,7 @@ from django.utils.translation import pgettext
 from placements.events.services import attended_trips
 from placements.views import FAILED, run_on_form
 from portal import business_days
+from portal.files import private_file_response
 
 from .. import policies, selectors, services
 from ..forms import (
@@ -281,14 +282,7 @@ def claim(request, pk):
 def receipt(request, pk, receipt_pk):
     """A receipt file, only to the family it belongs to and fiscal staff; anyone else a 404."""
     receipt = get_object_or_404(policies.visible_receipts(request.user), pk=receipt_pk, claim_id=pk)
-    try:
-        handle = receipt.file.open("rb")
-    except (FileNotFoundError, OSError, ValueError):
-        raise Http404 from None
-    response = FileResponse(handle, content_type=receipt.content_type or "application/octet-stream", as_attachment=False, filename=receipt.name)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return private_file_response(receipt.file, name=receipt.name, content_type=receipt.content_type)
 
 
 # --- Monthly statement ------------------------------------------------------------------------
