@@ -43,3 +43,8 @@ def test_plain_http_is_sent_to_https_and_cookies_travel_only_over_it(client, res
     login = client.post(reverse("account_login"), {"login": resource_parent.email, "password": "a-long-test-password-2026"}, secure=True)
     cookie = login.cookies[settings.SESSION_COOKIE_NAME]
     assert cookie["secure"] and cookie["httponly"] and cookie["samesite"] == "Lax"
+
+
+def test_the_load_balancers_health_probe_over_plain_http_is_answered_not_redirected(client, production_security):
+    response = client.get(reverse("health"))
+    assert response.status_code in (200, 503) and response["Content-Type"] == "application/json"
