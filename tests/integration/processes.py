@@ -58,8 +58,10 @@ class CeleryRun:
 
 
 @contextmanager
-def celery_worker_and_beat(tmp_path: Path, *, redis_url: str, outbox: Path, beat_app: str = "portal", env: dict | None = None):
-    """Start a worker (the portal app) and a beat (``beat_app``) that mail into ``outbox``; stop both on the way out."""
+def celery_worker_and_beat(
+    tmp_path: Path, *, redis_url: str, outbox: Path, beat_app: str = "portal", worker_app: str = "portal", env: dict | None = None
+):
+    """Start a worker (``worker_app``) and a beat (``beat_app``) that mail into ``outbox``; stop both on the way out."""
     environment = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "portal.settings",
@@ -85,7 +87,7 @@ def celery_worker_and_beat(tmp_path: Path, *, redis_url: str, outbox: Path, beat
 
     worker_args = ["worker", "--loglevel=INFO", "--concurrency=2", "--without-gossip", "--without-mingle", "--without-heartbeat",
                    "--hostname", f"test-{os.getpid()}@%h"]
-    run.start_worker = lambda: start("portal", worker_args, run.worker_log)
+    run.start_worker = lambda: start(worker_app, worker_args, run.worker_log)
     try:
         run.processes.append(run.start_worker())
         run.processes.append(
