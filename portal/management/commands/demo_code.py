@@ -1,7 +1,7 @@
 import time
 
-from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from allauth.mfa import app_settings
+from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from django.core.management.base import BaseCommand
 
 from .load_demo import DEMO_TOTP_SECRET
