@@ -31,6 +31,8 @@ def test_a_stretch_over_a_holiday_forgets_nothing_and_sends_nothing_twice_and_th
     # Not vacuous: the stretch really reminded, told supervisors and escalated, and people missed promises.
     assert all(report["steps"]["taken"].get(step, 0) > 0 for step in ("remind", "overdue", "escalate"))
     assert report["steps"]["taken"] == report["steps"]["expected"]
+    # Every simulated person did something the portal accepts, and every promise was kept the way its app keeps it.
+    assert report["run"]["refused by the portal"] == {} and report["run"]["kept with mark as met instead"] == {}
     assert report["outcome"]["met on time"] > 0 and report["outcome"]["met late"] > 0 and report["outcome"]["missed"] > 0
     assert report["notifications"]["e-mailed"] == report["notifications"]["step notices"] > 0
     assert "Thanksgiving" in " ".join(report["agency"]["holidays"])

@@ -160,8 +160,9 @@ class Simulation:
         """Do what a person does; what the portal refuses (with a message, as a person would see it) is counted."""
         try:
             result = action(*args, **kwargs)
-        except (ValidationError, PermissionDenied, money.PossibleDuplicate):
-            self.log.refused[what] += 1
+        except (ValidationError, PermissionDenied, money.PossibleDuplicate) as refused:
+            reason = "; ".join(refused.messages) if isinstance(refused, ValidationError) else str(refused) or type(refused).__name__
+            self.log.refused[f"{what}: {reason}"[:200]] += 1
             return None
         self.log.actions[what] += 1
         return result
@@ -195,9 +196,12 @@ class Simulation:
     def arrive_claim(self) -> None:
         placement = self.rng.choice(self.placed())
         today = business_days.local_date(self.traveller_now())
+        days_placed = (today - placement.started_on).days
+        if days_placed < 1:
+            return  # nothing to claim yet for a child who arrived today
         self.attempt(
             "claim", money.submit_claim, user=self.world.parents[placement.household_id], kind=Claim.Kind.MILEAGE, child=placement.child,
-            items=[money.ItemInput(on=today - timedelta(days=self.rng.randint(1, 20)), description="To the doctor",
+            items=[money.ItemInput(on=today - timedelta(days=self.rng.randint(1, min(20, days_placed))), description="To the doctor",
                                    miles=Decimal(self.rng.randint(5, 80)), from_place="Home", to_place="Clinic")],
             confirm_duplicate=True, submission_key=uuid.uuid4(),
         )
