@@ -151,9 +151,11 @@ def worker_commitments(supervisor: User, worker_pk: int) -> tuple[User, QuerySet
 
 
 def with_office_time_left(commitments, *, now: datetime) -> list[Commitment]:
-    """Attach how much office time is left before each deadline (zero once it has passed)."""
+    """Attach how much office time is left before each deadline (zero once it has passed), and what each is about."""
     rows = list(commitments)
     for row, left in zip(rows, business_days.office_hours_until(now, [row.due_at for row in rows])):
         row.office_time_left = left
         row.is_overdue = row.due_at < now
+        kind = describe(row.subject)
+        row.about = kind.staff_title(row.subject) if kind else ""
     return rows

@@ -64,6 +64,14 @@ def test_my_day_lists_overdue_first_with_office_time_left(client, open_promise, 
     assert "2 open promises" in page
 
 
+def test_my_day_says_what_each_promise_is_about(client, open_promise, caseworker, household):
+    open_promise(chicago(2027, 3, 1, 9))
+    client.force_login(caseworker)
+    page = client.get(reverse("followups:my_day")).content.decode()
+    # In the subject app's words (the ledger's registry), so the worker knows which family and what without opening it.
+    assert f"Phone call from {household}</span>" in page
+
+
 def test_my_team_shows_who_is_behind_and_the_on_time_chart(client, open_promise, caseworker, colleague, supervisor, time_machine):
     time_machine.move_to(chicago(2027, 3, 10, 10), tick=False)
     late = open_promise(chicago(2027, 3, 1, 9))
