@@ -78,106 +78,27 @@ def manage(*args: str) -> None:
 
 
 def build_agency() -> list[dict]:
-    """The agency, through the real services; returns one session per person who will take part."""
+    """The agency (bench/agency.py); returns one session per person who will take part."""
     import django
 
     django.setup()
-    from datetime import date, timedelta
-    from decimal import Decimal
+    from bench.agency import build, session_for
+    from portal.accounts.models import Role
 
-    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
-    from django.conf import settings
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
-    from django.utils import timezone
-
-    from messaging import services as messaging
-    from messaging.models import Topic
-    from placements import services as placements
-    from placements.events import services as events
-    from placements.events.models import Event
-    from placements.models import Child
-    from portal.accounts.models import County, Household, Office, Role, Team, User
-    from reimbursements import services as money
-    from reimbursements.models import Claim
-    from reimbursements.services import ItemInput
-
-    now = timezone.now()
-    if User.objects.exists():
-        raise SystemExit("The database is not empty: give the bench a throwaway database.")
-    county = County.objects.create(name="Hinds")
-    manager = User.objects.create_user("manager@load.test", None, role=Role.ADMINISTRATOR, last_name="Manager")
-    office = Office.objects.create(name="Hinds office", county=county, program_manager=manager)
-
-    def staff(n: int, role: str, team: Team | None) -> User:
-        person = User.objects.create_user(f"{role}{n}@load.test", None, role=role, title="Ms.", last_name=f"{role.title()}{n}", team=team)
-        TOTP.activate(person, generate_totp_secret())  # two-factor set up: the portal lets staff in
-        return person
-
-    supervisors = [User.objects.create_user(f"supervisor{n}@load.test", None, role=Role.SUPERVISOR, last_name=f"Boss{n}")
-                   for n in range(2)]
-    teams = [Team.objects.create(name=f"Team {n}", office=office, supervisor=boss) for n, boss in enumerate(supervisors)]
-    for boss, team in zip(supervisors, teams):
-        boss.team = team
-        boss.save(update_fields=["team"])
-        TOTP.activate(boss, generate_totp_secret())
-    caseworkers = [staff(n, Role.CASEWORKER, teams[n % 2]) for n in range(12)]
-    resource_workers = [staff(n, Role.RESOURCE_WORKER, teams[n % 2]) for n in range(4)]
-    fiscal = [staff(n, Role.FISCAL, teams[0]) for n in range(2)]
-
-    households, parents = [], []
-    for n in range(300):
-        household = Household.objects.create(name=f"The Family{n} family", licence_number=f"RF-LOAD-{n:05d}", licence_status=Household.LicenceStatus.LICENSED, county=county, resource_worker=resource_workers[n % 4],
-                                             fiscal_contact=fiscal[n % 2], licensed_on=date(2024, 1, 1))
-        parent = User.objects.create_user(f"parent{n}@load.test", None, role=Role.RESOURCE_PARENT, household=household,
-                                          title="Mrs.", last_name=f"Family{n}")
-        households.append(household)
-        parents.append(parent)
-
-    placed: dict[int, int] = {}  # household index → placement id
+    agency = build(active=ARGS.families)
     caseload: dict[int, int] = {}  # caseworker id → one of their placements
-    started = (now - timedelta(days=40)).date()
-    for n in range(150):
-        worker = caseworkers[n % 12]
-        child = Child.objects.create(first_name=f"Child{n}", last_name="Load", date_of_birth=date(2015, 1, 1) + timedelta(days=n * 20),
-                                     caseworker=worker)
-        (placement,) = placements.place_children(actor=worker, household=households[n], children=[child], started_on=started,
-                                                 medication={child.pk: "all_came"}, now=now - timedelta(days=40))
-        placed[n] = placement.pk
-        caseload.setdefault(worker.pk, placement.pk)
-        if n < 100:
-            starts = now + timedelta(days=3 + n % 10, hours=2)
-            events.schedule_event(actor=worker, kind=Event.Kind.COURT_HEARING, hearing_type=Event.HearingType.REVIEW, child=child,
-                                  starts_at=starts, ends_at=starts + timedelta(hours=1), place="Hinds County Youth Court", now=now)
-    money.generate_board_payments(month=(now.replace(day=1) - timedelta(days=1)).replace(day=1).date(), now=now)
-
+    for _n, placement in sorted(agency.placements.items()):
+        caseload.setdefault(placement.child.caseworker_id, placement.pk)
     sessions = []
-
-    def session_for(user: User) -> str:
-        store = SessionStore()
-        store[SESSION_KEY] = str(user.pk)
-        store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
-        store[HASH_SESSION_KEY] = user.get_session_auth_hash()
-        store.create()
-        return store.session_key
-
-    for n, parent in enumerate(parents[: ARGS.families]):
-        thread = messaging.start_thread(household=households[n], topic=Topic.OTHER, subject="A question", body="When is the next visit?",
-                                        author=parent, now=now - timedelta(days=2))
-        claim = None
-        if n in placed:
-            claim = money.submit_claim(
-                user=parent, kind=Claim.Kind.MILEAGE, child=Child.objects.get(placements__pk=placed[n]), now=now - timedelta(days=1),
-                items=[ItemInput(on=(now - timedelta(days=3)).date(), description="To the doctor", miles=Decimal("12.5"), from_place="Home",
-                                 to_place="Clinic")],
-            )
-        sessions.append({"kind": "family", "session": session_for(parent), "thread": thread.pk, "placement": placed.get(n),
-                         "claim": claim.pk if claim else None})
+    for n, parent in enumerate(agency.parents[: ARGS.families]):
+        placement, claim = agency.placements.get(n), agency.claims.get(n)
+        sessions.append({"kind": "family", "session": session_for(parent), "thread": agency.threads[n].pk,
+                         "placement": placement.pk if placement else None, "claim": claim.pk if claim else None})
     team_placement = {}  # a supervisor opens a child of their own team
-    for worker in caseworkers:
+    for worker in agency.caseworkers:
         if worker.pk in caseload:
             team_placement.setdefault(worker.team_id, caseload[worker.pk])
-    for person in [*supervisors, *caseworkers, *resource_workers, *fiscal][: ARGS.staff]:
+    for person in [*agency.supervisors, *agency.caseworkers, *agency.resource_workers, *agency.fiscal][: ARGS.staff]:
         placement = caseload.get(person.pk) or (team_placement.get(person.team_id) if person.role == Role.SUPERVISOR else None)
         sessions.append({"kind": "staff", "role": person.role, "session": session_for(person), "placement": placement})
     return sessions
