@@ -29,6 +29,11 @@ def _open_commitment(model) -> QuerySet[Commitment]:
     ).order_by("due_at")
 
 
+def _unread_by(user: User):
+    """Something was written since this person last read the conversation."""
+    return ~Exists(ReadState.objects.filter(thread=OuterRef("pk"), user=user, last_read_at__gte=OuterRef("last_message_at")))
+
+
 def with_inbox_columns(threads: QuerySet[Thread], user: User) -> QuerySet[Thread]:
     """What a list of conversations shows, in the same query: reply deadline, unread, archived."""
     mine = ReadState.objects.filter(thread=OuterRef("pk"), user=user)
@@ -36,7 +41,7 @@ def with_inbox_columns(threads: QuerySet[Thread], user: User) -> QuerySet[Thread
         reply_due_at=Subquery(_open_commitment(Thread).values("due_at")[:1]),
         reply_owner_id=Subquery(_open_commitment(Thread).values("owner_id")[:1]),
         archived_at=Subquery(mine.values("archived_at")[:1]),
-        unread=~Exists(mine.filter(last_read_at__gte=OuterRef("last_message_at"))),
+        unread=_unread_by(user),
     )
 
 
@@ -72,12 +77,15 @@ def family_threads(user: User, *, query: str = "", archived: bool = False) -> Qu
     return threads.filter(_archived_by(user, archived)).order_by("-last_message_at", "-pk")
 
 
+def _answered_by(user: User, now: datetime) -> QuerySet[Thread]:
+    """The conversations this worker answers: held, covered today, or brought into."""
+    brought_in = Participant.objects.filter(user=user).values("thread")
+    return Thread.objects.filter(Q(assigned_to=user) | Q(assigned_to__in=covered_workers(user, now)) | Q(pk__in=brought_in))
+
+
 def my_inbox(user: User, *, now: datetime, query: str = "", archived: bool = False) -> QuerySet[Thread]:
     """The conversations this worker answers (held, covered today, brought into): soonest deadline first."""
-    covered = covered_workers(user, now)
-    brought_in = Participant.objects.filter(user=user).values("thread")
-    mine = Thread.objects.filter(Q(assigned_to=user) | Q(assigned_to__in=covered) | Q(pk__in=brought_in))
-    threads = _search(with_inbox_columns(mine, user), query).filter(_archived_by(user, archived))
+    threads = _search(with_inbox_columns(_answered_by(user, now), user), query).filter(_archived_by(user, archived))
     return threads.order_by(F("reply_due_at").asc(nulls_last=True), "-last_message_at", "-pk")
 
 
@@ -171,11 +179,13 @@ def attachment_for(user: User, pk: int) -> Attachment:
 
 
 def unread_count(user: User, *, now: datetime) -> int:
-    if user.is_agency_staff:
-        threads = my_inbox(user, now=now)
-    else:
-        threads = family_threads(user)
-    return threads.filter(unread=True).count()
+    """The badge on every page: the conversations of the inbox (not archived) with something unread.
+
+    One plain COUNT: counting the inbox's own queryset made the database and Django build its deadline
+    columns too, about 9 ms of every page a family opens (bench/page_throughput.py's profile).
+    """
+    threads = _answered_by(user, now) if user.is_agency_staff else policies.visible_threads(user)
+    return threads.filter(_archived_by(user, False)).filter(_unread_by(user)).count()
 
 
 def greeting(thread: Thread, messages: list[Message]) -> str:
