@@ -111,3 +111,30 @@ def session_for(user) -> str:
     store[HASH_SESSION_KEY] = user.get_session_auth_hash()
     store.create()
     return store.session_key
+
+
+def production_environment(*, database_url: str, redis_url: str, work) -> dict[str, str]:
+    """What docker-compose gives the web, worker and beat containers, on loopback, with e-mail thrown away."""
+    import os
+    import secrets
+
+    return {
+        **os.environ,
+        "PORTAL_ENV": "production",
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+        "DATABASE_URL": database_url,
+        "REDIS_URL": redis_url,
+        "CELERY_BROKER_URL": redis_url,
+        "EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
+        "PORTAL_MEDIA_ROOT": str(work / "media"),
+        "PORTAL_LOG_LEVEL": "WARNING",
+    }
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]

@@ -16,9 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import secrets
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -45,27 +43,15 @@ def parse_args() -> argparse.Namespace:
 
 
 ARGS = parse_args()
+
+from bench.agency import free_port, production_environment  # noqa: E402
+
 WORK = Path(tempfile.mkdtemp(prefix="portal-load-"))
 ENV = {
-    **os.environ,
-    "PORTAL_ENV": "production",
-    "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
-    "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-    "DATABASE_URL": ARGS.database_url,
-    "REDIS_URL": ARGS.redis_url,
-    "CELERY_BROKER_URL": ARGS.redis_url,
-    "EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
-    "PORTAL_MEDIA_ROOT": str(WORK / "media"),
+    **production_environment(database_url=ARGS.database_url, redis_url=ARGS.redis_url, work=WORK),
     "PORTAL_SWEEP_SECONDS": "30",
-    "PORTAL_LOG_LEVEL": "WARNING",
     "DJANGO_SETTINGS_MODULE": "portal.settings",
 }
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 PORT = free_port()

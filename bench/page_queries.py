@@ -21,12 +21,9 @@ See bench/README.md.
 from __future__ import annotations
 
 import argparse
-import difflib
 import os
-import re
 import statistics
 import sys
-import tempfile
 import time
 from datetime import date, timedelta
 from decimal import Decimal
@@ -48,18 +45,10 @@ def parse_args() -> argparse.Namespace:
 
 
 ARGS = parse_args()
-TMPDIR = None
-if ARGS.database_url:
-    os.environ["DATABASE_URL"] = ARGS.database_url
-else:
-    TMPDIR = tempfile.mkdtemp(prefix="page-queries-bench-")
-    os.environ["DATABASE_URL"] = f"sqlite:///{TMPDIR}/bench.sqlite3"
-os.environ["DJANGO_SETTINGS_MODULE"] = "portal.settings"
-os.environ["PORTAL_ENV"] = "development"
-os.environ["DJANGO_DEBUG"] = "false"  # no query log while timing; CaptureQueriesContext forces its own
-os.environ["CELERY_BROKER_URL"] = "memory://"  # the e-mails the services queue stay in-process, never sent
-os.environ.setdefault("PORTAL_LOG_LEVEL", "WARNING")
-os.environ["DJANGO_ALLOWED_HOSTS"] = "testserver"  # Django's test client, without setup_test_environment()'s template instrumentation
+
+from bench.harness import sql_difference, tidy, use_database  # noqa: E402
+
+TMPDIR = use_database(ARGS.database_url, prefix="page-queries-bench-")
 
 import django  # noqa: E402
 
@@ -184,11 +173,6 @@ def queued() -> int:
     return Claim.objects.filter(status__in=fiscal_selectors.QUEUE_STATUSES).count()
 
 
-def _shape(sql: str) -> str:
-    """A query without its literal values, so that the same query with other ids compares equal."""
-    return re.sub(r"'[^']*'|\b\d+\b", "?", sql)
-
-
 def render(person: User, url_name: str) -> dict:
     client = Client()
     client.force_login(person)
@@ -265,16 +249,10 @@ def main() -> int:
         if a["queries"] != b["queries"]:
             differs.append(name)
             out(f"  query counts differ for {name}; the difference (- {small_size}, + {large_size}):")
-            for line in difflib.unified_diff([_shape(q) for q in a["sql"]], [_shape(q) for q in b["sql"]], lineterm="", n=0):
-                if not line.startswith(("---", "+++", "@@")):
-                    out(f"    {line[:220]}")
+            for line in sql_difference(a["sql"], b["sql"]):
+                out(f"    {line[:220]}")
     out(f"\ntotal bench time {time.perf_counter() - started:.0f} s")
-    if TMPDIR and not ARGS.keep:
-        import shutil
-
-        shutil.rmtree(TMPDIR, ignore_errors=True)
-    elif TMPDIR:
-        out(f"kept {TMPDIR}/bench.sqlite3")
+    tidy(TMPDIR, keep=ARGS.keep, out=out)
     if differs:
         out("FAIL: the query count grows with what the page shows: " + ", ".join(differs))
         return 1

@@ -32,7 +32,6 @@ import os
 import pstats
 import secrets
 import signal
-import socket
 import statistics
 import string
 import subprocess
@@ -67,29 +66,17 @@ def parse_args() -> argparse.Namespace:
 
 
 ARGS = parse_args()
+
+from bench.agency import free_port, production_environment  # noqa: E402
+
 WORK = Path(tempfile.mkdtemp(prefix="portal-tput-"))
 ENV = {
-    **os.environ,
-    "PORTAL_ENV": "production",
-    "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
-    "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-    "DATABASE_URL": ARGS.database_url,
-    "REDIS_URL": ARGS.redis_url,
-    "CELERY_BROKER_URL": ARGS.redis_url,
-    "EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
-    "PORTAL_MEDIA_ROOT": str(WORK / "media"),
-    "PORTAL_LOG_LEVEL": "WARNING",
+    **production_environment(database_url=ARGS.database_url, redis_url=ARGS.redis_url, work=WORK),
     "DJANGO_SETTINGS_MODULE": "bench.throughput_settings",
     "BENCH_STATIC_ROOT": str(WORK / "static"),
     "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
 }
 ENV.pop("BENCH_NO_MIDDLEWARE", None)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 PORT = free_port()
