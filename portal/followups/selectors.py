@@ -69,7 +69,7 @@ def my_day(user) -> QuerySet[Commitment]:
         Commitment.objects.filter(owner=user, status=Commitment.Status.OPEN)
         .select_related(*_PAGE_RELATED)
         .prefetch_related(subject_prefetch())
-        .order_by("due_at")
+        .order_by("due_at", "pk")  # a stable order: the pages neither repeat nor skip a promise
     )
 
 

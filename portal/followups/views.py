@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -50,9 +51,22 @@ def family_home(request):
 @login_required
 def my_day(request):
     _staff_only(request.user)
+    return _worker_day(request, request.user, selectors.my_day(request.user), is_self=True)
+
+
+# A worker's open promises, soonest first, a page at a time: the most urgent are always on the first page,
+# and a worker with a hundred and fifty open promises does not wait for all of them to be drawn.
+DAY_PAGE_SIZE = 50
+
+
+def _worker_day(request, worker, commitments, *, is_self: bool):
     now = timezone.now()
-    rows = selectors.with_office_time_left(selectors.my_day(request.user), now=now)
-    return render(request, "followups/my_day.html", {"commitments": rows, "now": now, "worker": request.user, "is_self": True})
+    page = Paginator(commitments, DAY_PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = selectors.with_office_time_left(page.object_list, now=now)
+    return render(
+        request, "followups/my_day.html",
+        {"commitments": rows, "page": page, "total": page.paginator.count, "now": now, "worker": worker, "is_self": is_self},
+    )
 
 
 @login_required
@@ -72,10 +86,8 @@ def my_team(request):
 def team_worker(request, worker_pk):
     if request.user.role not in (Role.SUPERVISOR, Role.ADMINISTRATOR):
         raise Http404
-    now = timezone.now()
     worker, commitments = selectors.worker_commitments(request.user, worker_pk)
-    rows = selectors.with_office_time_left(commitments, now=now)
-    return render(request, "followups/my_day.html", {"commitments": rows, "now": now, "worker": worker, "is_self": False})
+    return _worker_day(request, worker, commitments, is_self=False)
 
 
 @login_required

@@ -64,6 +64,22 @@ def test_my_day_lists_overdue_first_with_office_time_left(client, open_promise, 
     assert "2 open promises" in page
 
 
+def test_my_day_shows_fifty_at_a_time_soonest_first_and_counts_them_all(client, open_promise, caseworker, time_machine):
+    time_machine.move_to(chicago(2027, 3, 1, 8), tick=False)
+    for minute in range(55):
+        open_promise(chicago(2027, 2, 26, 9, minute))  # one deadline for all: the order falls back to opening order
+    latest = open_promise(chicago(2027, 3, 1, 7))
+    client.force_login(caseworker)
+    first = client.get(reverse("followups:my_day")).content.decode()
+    assert "56 open promises, soonest first." in first
+    assert first.count("<tr class=") == 50 and "Page 1 of 2" in first and "page=2" in first
+    assert f"/promises/{latest.pk}/" not in first
+    second = client.get(reverse("followups:my_day"), {"page": "2"}).content.decode()
+    assert second.count("<tr class=") == 6 and f"/promises/{latest.pk}/" in second
+    # A page that does not exist shows the last one, never an error.
+    assert client.get(reverse("followups:my_day"), {"page": "x9"}).status_code == 200
+
+
 def test_my_day_says_what_each_promise_is_about(client, open_promise, caseworker, household):
     open_promise(chicago(2027, 3, 1, 9))
     client.force_login(caseworker)
