@@ -19,6 +19,7 @@ from decimal import Decimal
 
 from celery.schedules import maybe_schedule
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 
 from inquiries import services as inquiries
 from inquiries.models import ContactLog, ContactWay, Interest
@@ -35,7 +36,7 @@ from portal.followups.services import meet_commitment
 from reimbursements import services as money
 from reimbursements.models import Claim
 
-from ._simulation_world import FIRST_NAMES, SURNAMES, World
+from ._simulation_world import FIRST_NAMES, SURNAMES, World, case_worker_for
 
 # Per calendar day, on average (Poisson): what arrives from outside and what staff start.
 FAMILY_RATES = {"inquiry": 4.0, "message": 8.0, "callback": 2.0, "claim": 4.0}
@@ -129,8 +130,6 @@ class Simulation:
                     self.log.sweeps.append(now)
 
     def traveller_now(self) -> datetime:
-        from django.utils import timezone
-
         return timezone.now()
 
     # Arrivals -----------------------------------------------------------------------------------------------------
@@ -212,7 +211,7 @@ class Simulation:
         if not free:
             return
         household = self.rng.choice(free)
-        worker = self.rng.choice([w for w in self.world.staff.caseworkers if w.team.office_id == household.resource_worker.team.office_id])
+        worker = case_worker_for(self.rng, self.world.staff, household)
         child = Child.objects.create(first_name=self.rng.choice(FIRST_NAMES), last_name=household.name.split()[1],
                                      date_of_birth=business_days.local_date(self.start) - timedelta(days=self.rng.randint(365, 6000)),
                                      caseworker=worker)

@@ -124,7 +124,7 @@ class Builder:
         children, placed = [], []
         for n in range(self.placement_count):
             household = households[n]
-            worker = self.case_worker_for(staff, household)
+            worker = case_worker_for(self.rng, staff, household)
             child = Child.objects.create(
                 first_name=self.rng.choice(FIRST_NAMES), last_name=household.name.split()[1],
                 date_of_birth=start - timedelta(days=self.rng.randint(365, 17 * 365)), caseworker=worker,
@@ -150,7 +150,8 @@ class Builder:
             absences.append((away, cover, first, first + timedelta(days=days - 1)))
         return World(counties, staff, households, parents, children, placed, slow_clerk, absences, closures)
 
-    def case_worker_for(self, staff: Staff, household: Household) -> User:
-        office_id = household.resource_worker.team.office_id
-        workers = [w for w in staff.caseworkers if w.team.office_id == office_id]
-        return self.rng.choice(workers)
+
+def case_worker_for(rng: random.Random, staff: Staff, household: Household) -> User:
+    """A caseworker of the office that serves the family."""
+    office_id = household.resource_worker.team.office_id
+    return rng.choice([w for w in staff.caseworkers if w.team.office_id == office_id])
